@@ -1,0 +1,43 @@
+# netzwerke-kg task runner. Every target sets up what it needs; `make serve` and `make test` work
+# on a fresh machine with only Python 3.11+, make and git.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: help venv test serve build validate stats bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv and install the project with its test extras
+
+test: $(STAMP)  ## run the whole test suite (builds dist/ as the tests need it)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve: $(STAMP)  ## build dist/ if missing or stale, then serve on http://$(HOST):$(PORT)/ (embedded store)
+	$(BIN)/netzwerke-kg serve --host $(HOST) --port $(PORT)
+
+build: $(STAMP)  ## validate the sources and write dist/ (atomic, deterministic)
+	$(BIN)/netzwerke-kg build
+
+validate: $(STAMP)  ## validate ontology/, data/ and shapes/ and print a report
+	$(BIN)/netzwerke-kg validate
+
+stats: $(STAMP)  ## print counts per class and per network
+	$(BIN)/netzwerke-kg stats
+
+bench: $(STAMP)  ## run the side-by-side benchmarks in bench/ (not part of the test run)
+	$(BIN)/python -m bench
+
+clean:  ## remove the virtualenv, dist/ and caches
+	rm -rf $(VENV) dist .pytest_cache test-artefacts

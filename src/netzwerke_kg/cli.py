@@ -1,0 +1,151 @@
+"""The command line: thin verbs that parse options and call one library function each.
+
+Like git, every verb works on the project in the current directory (ontology/, data/, shapes/
+there), or on ``--root DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from netzwerke_kg import __version__
+
+#: exit codes shared by validate and build
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every verb."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path.cwd(),
+                        help="project directory holding ontology/, data/, shapes/ (default: .)")
+
+    parser = argparse.ArgumentParser(
+        prog="netzwerke-kg",
+        description="Knowledge graph of Rostock's international city networks.",
+    )
+    parser.add_argument("--version", action="version", version=f"netzwerke-kg {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = verbs.add_parser("validate", parents=[common], help="check the sources against the SHACL shapes",
+                         description="Validate ontology/, data/ and shapes/ (or the given data files) "
+                                     "and print a report grouped by resource, with file and line. "
+                                     "Exit 0: conforms, 1: violations, 2: unreadable input.")
+    p.add_argument("paths", nargs="*", type=Path,
+                   help="data files or directories to validate instead of data/")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    p.add_argument("--strict", action="store_true", help="also exit 1 on warnings")
+    p.set_defaults(func=cmd_validate)
+
+    p = verbs.add_parser("build", parents=[common], help="validate, then write dist/ atomically",
+                         description="Validate the sources and write the dumps, VoID/DCAT, checksums "
+                                     "and manifest into a fresh directory that replaces --out "
+                                     "atomically. Refuses (exit 1) on SHACL violations.")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default: ROOT/dist)")
+    p.add_argument("--base-iri", default=None, help="publish under this base IRI instead of the canonical one")
+    p.set_defaults(func=cmd_build)
+
+    p = verbs.add_parser("stats", parents=[common], help="counts per class and per network")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_stats)
+
+    p = verbs.add_parser("serve", parents=[common], help="serve the SPARQL endpoint and pages under gunicorn",
+                         description="Build dist/ when missing or stale, then serve the SPARQL endpoint "
+                                     "and Linked Data pages under gunicorn (or Flask's debug server with --dev).")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    p.add_argument("--endpoint", default=None, help="answer SPARQL from this remote endpoint instead of the embedded store")
+    p.add_argument("--base-iri", default=None, help="the base IRI of the data served")
+    p.add_argument("--dev", action="store_true", help="Flask's debug server (never in production)")
+    p.set_defaults(func=cmd_serve)
+
+    p = verbs.add_parser("query", parents=[common], help="run a SPARQL query from the shell",
+                         description="Run one query against the embedded store (built from dist/) or --endpoint.")
+    p.add_argument("sparql", help="the query text, or @FILE to read it from a file, or - for stdin")
+    p.add_argument("--format", default="table",
+                   choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml"])
+    p.add_argument("--endpoint", default=None, help="a remote SPARQL 1.1 endpoint")
+    p.add_argument("--timeout", type=float, default=None, help="seconds before the query is stopped")
+    p.set_defaults(func=cmd_query)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``netzwerke-kg`` console script."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+def _settings(args, **overrides):
+    """Settings from the environment, overridden by the command-line options."""
+    from netzwerke_kg.config import Settings
+
+    return Settings.from_env(root=args.root.resolve(), **overrides)
+
+
+def cmd_validate(args) -> int:
+    """``validate``: print the report; exit 0 conforms, 1 violations, 2 unreadable input."""
+    from netzwerke_kg.kg.sources import SourceError
+    from netzwerke_kg.kg.validation import validate_project
+
+    try:
+        report = validate_project(args.root, args.paths or None)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(report.to_json() if args.format == "json" else report.to_text())
+    if not report.conforms or (args.strict and report.warnings):
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_build(args) -> int:
+    """``build``: validate, then write dist/ atomically; exit 1 on violations, 2 on unreadable input."""
+    from netzwerke_kg.kg.build import BuildRefused, build
+    from netzwerke_kg.kg.sources import SourceError
+
+    out = args.out or args.root / "dist"
+    try:
+        result = build(args.root, out, base_iri=args.base_iri)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except BuildRefused as exc:
+        print(exc.report.to_text())
+        print(f"error: build refused, {out} left unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    """``stats``: counts per class and per network."""
+    from netzwerke_kg.kg.sources import SourceError
+    from netzwerke_kg.kg.stats import compute_stats, format_stats
+
+    try:
+        stats = compute_stats(args.root)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(format_stats(stats, args.format))
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    """``serve``: build when needed, then run gunicorn (or the Flask debug server)."""
+    from netzwerke_kg.web.server import serve
+
+    settings = _settings(args, endpoint=args.endpoint, base_iri=args.base_iri)
+    return serve(settings, host=args.host, port=args.port, workers=args.workers, dev=args.dev)
+
+
+def cmd_query(args) -> int:
+    """``query``: run one query and print the answer in the chosen format."""
+    from netzwerke_kg.backends.shell import run_query
+
+    settings = _settings(args, endpoint=args.endpoint)
+    return run_query(settings, args.sparql, args.format, timeout=args.timeout)

@@ -1,0 +1,38 @@
+"""The Flask app factory. Blueprints: sparql (endpoint), resources, browse, dumps, meta."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from netzwerke_kg.backends import create_backend
+from netzwerke_kg.backends.base import Backend
+from netzwerke_kg.config import Settings
+
+
+def create_app(settings: Settings | None = None, backend: Backend | None = None) -> Flask:
+    """Build the web app from arguments; tests pass their own settings and backend."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.extensions["netzwerke_kg.backend"] = backend or create_backend(settings)
+
+    from netzwerke_kg.web import errors
+
+    errors.register(app)
+    for module_name in ("sparql", "resources", "browse", "dumps", "meta"):
+        module = _optional_module(module_name)
+        if module is not None:
+            app.register_blueprint(module.bp)
+    return app
+
+
+def _optional_module(name: str):
+    """Import web.<name> if it exists yet (the blueprints arrive one issue at a time)."""
+    import importlib
+    import importlib.util
+
+    full = f"netzwerke_kg.web.{name}"
+    if importlib.util.find_spec(full) is None:
+        return None
+    return importlib.import_module(full)
