@@ -17,6 +17,12 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["netzwerke_kg.backend"] = backend or create_backend(settings)
 
+    if settings.trust_proxy:
+        # Honour X-Forwarded-For/Proto/Host/Prefix only when told a trusted proxy is in front.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+
     from netzwerke_kg.web import errors
 
     errors.register(app)
@@ -24,6 +30,11 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         module = _optional_module(module_name)
         if module is not None:
             app.register_blueprint(module.bp)
+    # Cross-cutting response hooks (caching headers, security headers) register themselves.
+    for module_name in ("caching", "security"):
+        module = _optional_module(module_name)
+        if module is not None:
+            module.register(app)
     return app
 
 
