@@ -1,0 +1,309 @@
+"""The dataset about itself: VoID/DCAT (/void, /.well-known/void), sitemap, robots.txt, validation.
+
+- VoID (W3C Interest Group Note 2011, https://www.w3.org/TR/void/) §7.2: the description is
+  published at ``/.well-known/void`` (RFC 8615 well-known URIs); content-negotiated per the
+  Cool URIs note, HTML for browsers.
+- Sitemaps protocol 0.9 (https://www.sitemaps.org/protocol.html): ``<urlset>`` of ``<url><loc>``
+  with ``<lastmod>`` in W3C Datetime; at most 50,000 URLs per file.
+- robots.txt: the Robots Exclusion Protocol (RFC 9309) with the ``Sitemap:`` line of the sitemaps
+  protocol.
+- The validation report is the SHACL report graph of the release (SHACL §3.6
+  https://www.w3.org/TR/shacl/#validation-report), read from dist/validation.ttl.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from netzwerke_kg.namespaces import prefixes
+from netzwerke_kg.web.dumps import dist_dir, load_manifest
+from netzwerke_kg.web.iris import mapper, site_url, url_for_iri, valid_kind_slug
+
+bp = Blueprint("meta", __name__)
+
+#: RDF media types offered for the VoID and the validation report -> (rdflib format, extension)
+RDF_OFFERS: dict[str, tuple[str, str]] = {
+    "text/turtle": ("turtle", "ttl"),
+    "application/n-triples": ("nt", "nt"),
+    "application/ld+json": ("json-ld", "jsonld"),
+    "application/rdf+xml": ("xml", "rdf"),
+}
+#: ?format= values accepted besides the media types themselves
+FORMAT_PARAM = {"html": "text/html", **{ext: mt for mt, (_, ext) in RDF_OFFERS.items()}}
+#: the sitemaps protocol's limit of URLs in one file
+SITEMAP_MAX_URLS = 50_000
+#: site pages listed in the sitemap besides the resource pages, when the app has them
+SITE_PAGES = ("/", "/ontology", "/downloads", "/void", "/validation", "/sparql")
+
+_graph_lock = threading.Lock()
+_graph_cache: dict[str, tuple[float, Graph]] = {}
+
+
+def _load_graph(name: str) -> Graph:
+    """dist/<name> (Turtle) parsed, cached until the file changes; 503 when there is no build."""
+    path: Path = dist_dir() / name
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        abort(503, description=f"No {name} in dist/ yet: run `netzwerke-kg build`.")
+    key = str(path)
+    with _graph_lock:
+        hit = _graph_cache.get(key)
+        if hit is not None and hit[0] == mtime:
+            return hit[1]
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    for prefix, namespace in prefixes(current_app.config["SETTINGS"].base_iri).items():
+        graph.bind(prefix, namespace, override=False)
+    with _graph_lock:
+        _graph_cache[key] = (mtime, graph)
+    return graph
+
+
+def _choose_format(default: str = "text/turtle") -> str:
+    """The media type asked for by ?format= or Accept; ``default`` when the client has no preference."""
+    fmt = request.args.get("format")
+    if fmt is not None:
+        chosen = FORMAT_PARAM.get(fmt) or (fmt if fmt in RDF_OFFERS else None)
+        if chosen is None:
+            abort(400, description=f"Unknown format {fmt!r}: use one of {', '.join(FORMAT_PARAM)}.")
+        return chosen
+    # The default first: on a tie (*/*) the first offer wins; browsers ask for text/html by name.
+    offers = [default, *[m for m in ("text/html", *RDF_OFFERS) if m != default]]
+    chosen = request.accept_mimetypes.best_match(offers, default=default)
+    if chosen is None:
+        abort(406, description=f"Offered: {', '.join(offers)}.")
+    return chosen
+
+
+def _rdf_response(graph: Graph, media_type: str) -> Response:
+    """``graph`` serialised as ``media_type`` (one of RDF_OFFERS)."""
+    rdflib_format, _ = RDF_OFFERS[media_type]
+    body = graph.serialize(format=rdflib_format, encoding="utf-8")
+    charset = "" if media_type == "application/rdf+xml" else "; charset=utf-8"
+    return Response(body, content_type=media_type + charset)
+
+
+def _alternates(path: str) -> list[dict]:
+    """<link rel=alternate> entries for each RDF format of a document."""
+    return [
+        {"rel": "alternate", "type": mt, "href": site_url(path, format=ext)}
+        for mt, (_, ext) in RDF_OFFERS.items()
+    ]
+
+
+def _link_header(links: list[dict]) -> str:
+    """The Link header (RFC 8288) for the same links."""
+    return ", ".join(f'<{l["href"]}>; rel="{l["rel"]}"; type="{l["type"]}"' for l in links)
+
+
+def _term(term, graph: Graph) -> dict:
+    """A template-ready view of one RDF term: text, link target, language, datatype."""
+    if isinstance(term, URIRef):
+        try:
+            text = graph.namespace_manager.normalizeUri(term)
+        except Exception:  # noqa: BLE001 - rdflib raises various errors for IRIs it cannot shorten
+            text = str(term)
+        if text.startswith("<"):
+            text = str(term)
+        return {"kind": "iri", "text": text, "href": url_for_iri(str(term)), "iri": str(term)}
+    if isinstance(term, Literal):
+        return {
+            "kind": "literal",
+            "text": str(term),
+            "lang": term.language,
+            "datatype": graph.namespace_manager.normalizeUri(term.datatype) if term.datatype else None,
+        }
+    return {"kind": "bnode", "text": f"_:{term}"}
+
+
+@bp.get("/void")
+@bp.get("/.well-known/void")
+def void():
+    """The VoID + DCAT description of the dataset, content-negotiated."""
+    graph = _load_graph("void.ttl")
+    chosen = _choose_format()
+    links = _alternates("/void")
+    if chosen != "text/html":
+        response = _rdf_response(graph, chosen)
+    else:
+        subjects = []
+        for subject in sorted(set(graph.subjects()), key=_sort_key):
+            rows = [
+                (_term(p, graph), _term(o, graph))
+                for p, o in sorted(graph.predicate_objects(subject), key=lambda po: (_sort_key(po[0]), _sort_key(po[1])))
+            ]
+            types = {str(t) for t in graph.objects(subject, RDF.type)}
+            subjects.append({"term": _term(subject, graph), "rows": rows, "types": types,
+                             "anchor": _anchor(subject)})
+        # The dataset itself first, then distributions, then partitions and the rest.
+        subjects.sort(key=lambda s: _void_order(s["types"], s["term"]["text"]))
+        response = current_app.make_response(
+            render_template("void.html", subjects=subjects, links=links,
+                            manifest=load_manifest() or {}, site_url=site_url)
+        )
+    response.headers["Link"] = _link_header(links)
+    return response
+
+
+def _sort_key(term) -> tuple:
+    """A stable order for terms: IRIs, then literals, then blank nodes, each by text."""
+    rank = 0 if isinstance(term, URIRef) else 1 if isinstance(term, Literal) else 2
+    return rank, str(term)
+
+
+def _anchor(term) -> str:
+    """An HTML id for a subject (the part of the IRI after its last '/' or '#')."""
+    text = str(term).rstrip("/")
+    tail = text.replace("#", "/").rsplit("/", 1)[-1]
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in tail) or "node"
+
+
+def _void_order(types: set[str], text: str) -> tuple:
+    """Dataset first, distributions next, then partitions (void:Dataset with a class/property)."""
+    if "http://www.w3.org/ns/dcat#Dataset" in types:
+        return 0, text
+    if "http://www.w3.org/ns/dcat#Distribution" in types:
+        return 1, text
+    return 2, text
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """Every resource page and site page, per the sitemaps protocol 0.9 (an index past 50,000)."""
+    manifest = load_manifest() or {}
+    lastmod = escape(str(manifest.get("issued") or ""))
+    root = request.url_root.rstrip("/")
+    paths = [p for p in SITE_PAGES if _is_routed(p)]
+    paths += resource_page_paths()
+    chunks = [paths[i:i + SITEMAP_MAX_URLS] for i in range(0, len(paths), SITEMAP_MAX_URLS)] or [[]]
+    page = request.args.get("page")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    if page is None and len(chunks) > 1:
+        # Sitemaps protocol "Using Sitemap index files": one sitemap per 50,000 URLs.
+        lines.append('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+        for number in range(1, len(chunks) + 1):
+            loc = escape(f"{root}/sitemap.xml?page={number}")
+            lines.append(f"  <sitemap><loc>{loc}</loc><lastmod>{lastmod}</lastmod></sitemap>")
+        lines.append("</sitemapindex>")
+    else:
+        number = 1 if page is None else _page_number(page, len(chunks))
+        lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+        for path in chunks[number - 1]:
+            lastmod_tag = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+            lines.append(f"  <url><loc>{escape(root + path)}</loc>{lastmod_tag}</url>")
+        lines.append("</urlset>")
+    return Response("\n".join(lines) + "\n", content_type="application/xml; charset=utf-8")
+
+
+def _page_number(text: str, count: int) -> int:
+    """A 1-based sitemap page number from ?page=, or a 404 for anything else."""
+    if not text.isdigit() or not 1 <= int(text) <= count:
+        abort(404, description=f"There are sitemap pages 1 to {count}.")
+    return int(text)
+
+
+def resource_page_paths() -> list[str]:
+    """The /page/{kind}/{slug} path of every instance IRI under {base}id/ in the data graphs."""
+    base = current_app.config["SETTINGS"].base_iri
+    backend = current_app.extensions["netzwerke_kg.backend"]
+    # The VoID graph describes the dataset (id/dataset/…, id/distribution/…): /void shows it.
+    rows = backend.select(
+        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/") && ?g != <{base}graph/void>) }} '
+        "ORDER BY ?s"
+    )
+    iris = mapper()
+    paths = []
+    for row in rows:
+        kind_slug = iris.kind_slug(str(row["s"]))
+        if kind_slug is None or not valid_kind_slug(*kind_slug):
+            continue
+        path = iris.doc_path(str(row["s"]))
+        if path is not None:
+            paths.append(path)
+    return paths
+
+
+def _is_routed(path: str) -> bool:
+    """True when the app has a GET route for ``path`` (blueprints arrive one at a time)."""
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        adapter.match(path, method="GET")
+    except (NotFound, MethodNotAllowed):
+        return False
+    except Exception:  # noqa: BLE001 - a redirect (e.g. strict slashes) still means "routed"
+        return True
+    return True
+
+
+@bp.get("/robots.txt")
+def robots():
+    """Allow every crawler everywhere and name the sitemap (RFC 9309; sitemaps.org §robots)."""
+    sitemap_url = request.url_root.rstrip("/") + "/sitemap.xml"
+    body = f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
+    return Response(body, content_type="text/plain; charset=utf-8")
+
+
+@bp.get("/validation")
+def validation():
+    """The SHACL validation report of the release: a page, or the report graph by Accept."""
+    graph = _load_graph("validation.ttl")
+    chosen = _choose_format(default="text/html")
+    links = _alternates("/validation")
+    if chosen != "text/html":
+        response = _rdf_response(graph, chosen)
+    else:
+        report = summarise_report(graph)
+        response = current_app.make_response(
+            render_template("validation.html", report=report, links=links,
+                            manifest=load_manifest() or {}, site_url=site_url)
+        )
+    response.headers["Link"] = _link_header(links)
+    return response
+
+
+def summarise_report(graph: Graph) -> dict:
+    """Conformance, counts per severity and the results grouped by focus node, from a SHACL report."""
+    reports = list(graph.subjects(RDF.type, SH.ValidationReport))
+    conforms = None
+    if reports:
+        value = graph.value(reports[0], SH.conforms)
+        conforms = bool(value.toPython()) if isinstance(value, Literal) else None
+    severities: Counter = Counter()
+    groups: dict = defaultdict(list)
+    for result in graph.subjects(RDF.type, SH.ValidationResult):
+        severity = graph.value(result, SH.resultSeverity)
+        severity_name = str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"
+        severities[severity_name] += 1
+        focus = graph.value(result, SH.focusNode)
+        entry = {"severity": severity_name}
+        for key, predicate in (("path", SH.resultPath), ("value", SH.value),
+                               ("shape", SH.sourceShape),
+                               ("component", SH.sourceConstraintComponent)):
+            obj = graph.value(result, predicate)
+            entry[key] = None if obj is None or isinstance(obj, BNode) and key == "shape" else _term(obj, graph)
+        messages = sorted(str(m) for m in graph.objects(result, SH.resultMessage))
+        entry["messages"] = messages
+        groups[focus].append(entry)
+    grouped = []
+    for focus in sorted(groups, key=_sort_key):
+        results = sorted(groups[focus], key=lambda e: (e["severity"], str(e["path"]), e["messages"]))
+        grouped.append({"focus": _term(focus, graph) if focus is not None else None,
+                        "results": results})
+    return {
+        "conforms": conforms,
+        "total": sum(severities.values()),
+        "violations": severities.get("Violation", 0),
+        "warnings": severities.get("Warning", 0),
+        "infos": severities.get("Info", 0),
+        "groups": grouped,
+    }
