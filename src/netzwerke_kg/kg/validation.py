@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,7 +259,9 @@ def _results(report: Graph, data: Graph, shapes: Graph, sources: SourceSet):
             value = report.value(res, SH.value)
             source_shape = report.value(res, SH.sourceShape)
             constraint = report.value(res, SH.sourceConstraintComponent)
-            messages = tuple(sorted({(m.language or "", str(m)) for m in report.objects(res, SH.resultMessage)}))
+            templates = [m for node in (report.value(res, SH.sourceConstraint), source_shape) if node is not None
+                         for m in shapes.objects(node, SH.message)]
+            messages = _tagged_messages(list(report.objects(res, SH.resultMessage)), templates)
             yield ValidationResult(
                 focus=str(focus),
                 severity=severity,
@@ -272,6 +275,22 @@ def _results(report: Graph, data: Graph, shapes: Graph, sources: SourceSet):
                 focus_labels=_labels(data, focus),
                 path_labels=_property_labels(data, shapes, path, source_shape),
             )
+
+
+def _tagged_messages(messages: list, templates: list) -> tuple[tuple[str, str], ...]:
+    """(language, text) pairs; restores the tag pySHACL drops when it fills in {?var} (SHACL §5.3.2)."""
+    patterns = []
+    for t in templates:
+        if isinstance(t, Literal) and t.language:
+            parts = re.split(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}", str(t))
+            patterns.append((t.language, re.compile("^" + "(.*?)".join(re.escape(p) for p in parts) + "$", re.S)))
+    found = set()
+    for m in messages:
+        lang = m.language if isinstance(m, Literal) else None
+        if not lang:
+            lang = next((tag for tag, rx in patterns if rx.match(str(m))), "")
+        found.add((lang, str(m)))
+    return tuple(sorted(found))
 
 
 def _pick(pairs: tuple[tuple[str, str], ...], lang: str) -> str | None:
@@ -435,6 +454,4 @@ def deterministic_turtle(graph: Graph) -> str:
 
 def _safe_local(local: str) -> bool:
     """Whether ``local`` can be written as the local part of a prefixed name (conservatively)."""
-    import re
-
     return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", local) is not None
