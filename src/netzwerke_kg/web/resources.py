@@ -1,19 +1,243 @@
-"""Linked Data for every IRI: /id/… 303 redirects, /page/… HTML, /data/… RDF documents."""
+"""Linked Data for every IRI: /id/… 303 redirects, /page/… HTML, /data/… RDF, /ontology.
+
+Cool URIs for the Semantic Web (W3C Interest Group Note, https://www.w3.org/TR/cooluris/):
+- §4.3 "303 URIs forwarding to different documents": ``/id/{kind}/{slug}`` names the thing and
+  answers ``303 See Other`` to ``/page/…`` (HTML) or ``/data/….{ext}`` (RDF), chosen by ``Accept``
+  (RFC 9110 §12.5.1) with ``Vary: Accept``.
+- §4.1 "hash URIs": ``/ontology#Term`` is described by ``/ontology``, which answers HTML or RDF by
+  ``Accept`` (200, ``Vary: Accept``, ``Content-Location`` naming the format-specific document).
+Every page and document carries ``Link`` headers (RFC 8288): ``alternate`` per format, ``describedby``
+to the VoID, ``license``, ``canonical``; pages repeat them as ``<link>`` elements.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-from netzwerke_kg.web import i18n
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from netzwerke_kg.queries import Queries
+from netzwerke_kg.web import i18n, iris
+from netzwerke_kg.web.iris import DATA_FORMATS
 
 bp = Blueprint("resources", __name__)
+
+#: rdflib serializer names per extension
+SERIALIZERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
+#: media type -> extension (the inverse of DATA_FORMATS), plus common aliases
+MEDIA_TO_EXT = {mt: ext for ext, mt in DATA_FORMATS.items()}
+MEDIA_TO_EXT.update({"application/x-turtle": "ttl", "text/n3": "ttl", "text/plain": "nt",
+                     "application/json": "jsonld", "application/xml": "rdf", "text/xml": "rdf"})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @bp.app_context_processor
 def _template_globals() -> dict:
     """Page language, translator, language switch and URL helpers for every template."""
-    from netzwerke_kg.web import iris
-
     ctx = i18n.context()
     ctx.update(url_for_iri=iris.url_for_iri, page_url=iris.page_url, data_url=iris.data_url)
     return ctx
+
+
+def queries() -> Queries:
+    """The Queries object of the current app (one per app)."""
+    q = current_app.extensions.get("netzwerke_kg.queries")
+    if q is None:
+        q = Queries(current_app.extensions["netzwerke_kg.backend"], iris.mapper().base_iri)
+        current_app.extensions["netzwerke_kg.queries"] = q
+    return q
+
+
+def negotiate(offers: list[str], default: str | None = None) -> str | None:
+    """The best of ``offers`` for the request's Accept header (engineer D's conneg when present)."""
+    accept = request.headers.get("Accept")
+    try:
+        from netzwerke_kg.web.conneg import negotiate as conneg_negotiate
+    except ImportError:
+        conneg_negotiate = None
+    if conneg_negotiate is not None:
+        return conneg_negotiate(accept, offers, default)
+    if not accept:
+        return default or offers[0]
+    return request.accept_mimetypes.best_match(offers, default=None) or None
+
+
+def link_set(iri: str, current: str) -> list[dict]:
+    """The links every page/document about ``iri`` carries (RFC 8288), as dicts for header and
+    template; ``current`` is 'html' or a DATA_FORMATS extension (that one is left out)."""
+    links = []
+    if current != "html":
+        links.append({"rel": "alternate", "href": iris.absolute(iris.page_url(iri, lang=None)),
+                      "type": "text/html"})
+    for ext, media_type in DATA_FORMATS.items():
+        if ext != current:
+            links.append({"rel": "alternate", "href": iris.absolute(iris.data_url(iri, ext)),
+                          "type": media_type})
+    links.append({"rel": "describedby", "href": iris.absolute(iris.site_url("/void")),
+                  "type": "text/turtle"})
+    links.append({"rel": "license", "href": LICENSE})
+    links.append({"rel": "canonical", "href": iris.canonical_url(iri)})
+    return links
+
+
+def link_header(links: list[dict]) -> str:
+    """The Link header value for links (RFC 8288 §3)."""
+    parts = []
+    for link in links:
+        part = f'<{link["href"]}>; rel="{link["rel"]}"'
+        if link.get("type"):
+            part += f'; type="{link["type"]}"'
+        parts.append(part)
+    return ", ".join(parts)
+
+
+def _vary(response: Response, *headers: str) -> Response:
+    """Add headers to Vary without dropping what others (caching.py) put there."""
+    for header in headers:
+        response.vary.add(header)
+    return response
+
+
+def _resource_iri(kind: str, slug: str) -> str:
+    """The IRI for /…/{kind}/{slug}; 404 for malformed paths (they can name nothing of ours)."""
+    if not iris.valid_kind_slug(kind, slug):
+        abort(404)
+    return iris.mapper().instance_iri(kind, slug)
+
+
+@bp.get("/id/<kind>/<path:slug>")
+def identify(kind: str, slug: str):
+    """303 See Other from the thing to a document about it, by Accept (Cool URIs §4.3)."""
+    iri = _resource_iri(kind, slug)
+    if not queries().exists(iri):
+        return not_found(iri)
+    chosen = negotiate([*HTML_TYPES, *DATA_FORMATS.values(), *MEDIA_TO_EXT], default="text/html")
+    if chosen is None:
+        response = Response(
+            "406 Not Acceptable: this resource is available as text/html, "
+            + ", ".join(DATA_FORMATS.values()) + "\n", status=406, mimetype="text/plain")
+        return _vary(response, "Accept")
+    if chosen in HTML_TYPES:
+        target = iris.page_url(iri)
+    else:
+        target = iris.data_url(iri, MEDIA_TO_EXT[chosen])
+    response = redirect(target, code=303)
+    return _vary(response, "Accept")
+
+
+@bp.get("/data/<kind>/<path:rest>")
+def data(kind: str, rest: str):
+    """The RDF description of a resource: ``/data/{kind}/{slug}.{ext}`` or ``?format=`` / Accept."""
+    slug, dot, ext = rest.rpartition(".")
+    if not dot or ext not in DATA_FORMATS:
+        slug, ext = rest, None
+    fmt = request.args.get("format")
+    if fmt is not None:
+        fmt = {v: k for k, v in DATA_FORMATS.items()}.get(fmt, fmt)
+        if fmt not in DATA_FORMATS:
+            return Response(f"400 Bad Request: unknown format {fmt!r}; use one of "
+                            f"{', '.join(DATA_FORMATS)}\n", status=400, mimetype="text/plain")
+        ext = fmt
+    negotiated = ext is None
+    if ext is None:
+        chosen = negotiate([*DATA_FORMATS.values(), *MEDIA_TO_EXT], default="text/turtle")
+        if chosen is None:
+            return _vary(Response("406 Not Acceptable: offered " + ", ".join(DATA_FORMATS.values())
+                                  + "\n", status=406, mimetype="text/plain"), "Accept")
+        ext = MEDIA_TO_EXT[chosen]
+    iri = _resource_iri(kind, slug)
+    if not queries().exists(iri):
+        return not_found(iri)
+    return _rdf_response(queries().describe(iri), iri, ext, negotiated)
+
+
+def _rdf_response(graph, iri: str, ext: str, negotiated: bool) -> Response:
+    """Serialise a graph in format ``ext`` with Link headers (and Vary when negotiated)."""
+    body = graph.serialize(format=SERIALIZERS[ext], encoding="utf-8")
+    media_type = DATA_FORMATS[ext]
+    response = Response(body, mimetype=media_type)
+    if ext in ("ttl", "nt", "jsonld"):
+        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
+    response.headers["Link"] = link_header(link_set(iri, ext))
+    if negotiated:
+        response.headers["Content-Location"] = iris.data_url(iri, ext)
+        _vary(response, "Accept")
+    return response
+
+
+@bp.get("/page/<kind>/<path:slug>")
+def page(kind: str, slug: str):
+    """The HTML page about a resource."""
+    from netzwerke_kg.web.browse import resource_context
+
+    iri = _resource_iri(kind, slug)
+    if not queries().exists(iri):
+        return not_found(iri)
+    lang = i18n.choose_language()
+    ctx = resource_context(queries(), iri, lang)
+    links = link_set(iri, "html")
+    ctx["links"] = links
+    response = Response(render_template("resource.html", **ctx))
+    response.headers["Link"] = link_header(links)
+    return _vary(response, "Accept-Language")
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<ext>")
+def ontology(ext: str | None = None):
+    """The ontology document: HTML documentation or RDF by Accept / extension (Cool URIs §4.1)."""
+    base = iris.mapper().base_iri
+    iri = base + "ontology"
+    if ext is not None and ext not in DATA_FORMATS:
+        abort(404)
+    negotiated = False
+    fmt = request.args.get("format")
+    if ext is None and fmt is not None:
+        if fmt not in DATA_FORMATS and fmt != "html":
+            return Response(f"400 Bad Request: unknown format {fmt!r}; use html or one of "
+                            f"{', '.join(DATA_FORMATS)}\n", status=400, mimetype="text/plain")
+        ext = None if fmt == "html" else fmt
+    elif ext is None:
+        chosen = negotiate([*HTML_TYPES, *DATA_FORMATS.values(), *MEDIA_TO_EXT], default="text/html")
+        if chosen is None:
+            return _vary(Response("406 Not Acceptable\n", status=406, mimetype="text/plain"), "Accept")
+        if chosen not in HTML_TYPES:
+            ext, negotiated = MEDIA_TO_EXT[chosen], True
+    if ext is not None:
+        return _rdf_response(queries().ontology_graph(), iri, ext, negotiated)
+    from netzwerke_kg.web.browse import ontology_context
+
+    ctx = ontology_context(queries(), i18n.choose_language())
+    links = link_set(iri, "html")
+    ctx["links"] = links
+    response = Response(render_template("ontology.html", **ctx))
+    response.headers["Link"] = link_header(links)
+    return _vary(response, "Accept", "Accept-Language")
+
+
+def not_found(iri: str | None = None):
+    """The helpful 404 page: what was asked for, a search box, the nearest labels."""
+    lang = i18n.choose_language()
+    slug = (iri or request.path).rstrip("/").rsplit("/", 1)[-1]
+    try:
+        suggestions = queries().nearest(slug) if slug else []
+    except Exception:  # noqa: BLE001 - suggestions are a courtesy; a failing backend must not turn 404 into 500
+        current_app.logger.exception("nearest labels failed for %r", slug)
+        suggestions = []
+    labeller_items = [{"iri": s["iri"], "label": str(s["label"]), "href": iris.page_url(s["iri"])}
+                      for s in suggestions]
+    body = render_template("not_found.html", iri=iri, path=request.path, query=slug.replace("-", " "),
+                           suggestions=labeller_items, lang=lang)
+    response = Response(body, status=404, mimetype="text/html")
+    return _vary(response, "Accept-Language")
+
+
+
+@bp.app_errorhandler(404)
+def _not_found_handler(exc):
+    """Unknown IRIs and documents under /id, /page, /data get the helpful page; others the default."""
+    if request.path.startswith(("/id/", "/page/", "/data/", "/ontology")):
+        iri = None
+        for prefix in ("/id/", "/page/", "/data/"):
+            if request.path.startswith(prefix):
+                iri = iris.mapper().iri_for_path("/id/" + request.path[len(prefix):])
+        return not_found(iri)
+    return exc
