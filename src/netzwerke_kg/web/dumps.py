@@ -202,7 +202,9 @@ def downloads():
         if chosen is None:
             abort(400, description=f"Unknown format {fmt!r}: use html or json.")
     else:
-        chosen = request.accept_mimetypes.best_match(offers, default="text/html")
+        # RFC 9110 §12.5.1: no Accept means anything goes; an Accept we cannot meet is a 406.
+        accept = request.headers.get("Accept")
+        chosen = request.accept_mimetypes.best_match(offers) if accept else "text/html"
         if chosen is None:
             abort(406, description="This page is offered as text/html and application/json.")
     if chosen == "application/json":

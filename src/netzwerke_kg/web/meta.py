@@ -78,7 +78,10 @@ def _choose_format(default: str = "text/turtle") -> str:
         return chosen
     # The default first: on a tie (*/*) the first offer wins; browsers ask for text/html by name.
     offers = [default, *[m for m in ("text/html", *RDF_OFFERS) if m != default]]
-    chosen = request.accept_mimetypes.best_match(offers, default=default)
+    # RFC 9110 §12.5.1: no Accept means anything goes; an Accept we cannot meet is a 406.
+    if not request.headers.get("Accept"):
+        return default
+    chosen = request.accept_mimetypes.best_match(offers)
     if chosen is None:
         abort(406, description=f"Offered: {', '.join(offers)}.")
     return chosen
