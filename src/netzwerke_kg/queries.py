@@ -39,7 +39,7 @@ _P = {
 LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name")
 #: properties that tie an n-ary resource (membership, participation, twinning, claim) to its parts
 PART_PROPERTIES = ("org:member", "org:organization", "nkg:participant", "nkg:participatesIn",
-                   "nkg:partner", "rdf:subject", "nkg:founded")
+                   "nkg:partner", "nkg:founded")
 #: properties that date an event
 DATE_PROPERTIES = ("schema:startDate", "schema:foundingDate", "schema:endDate", "schema:dissolutionDate")
 

@@ -43,8 +43,15 @@ def _q() -> Queries:
 
 
 def _labeller(q: Queries, terms, lang: str) -> Labeller:
-    """A Labeller for ``terms`` in ``lang`` with the project's prefixes."""
-    return Labeller(q.annotations(terms), lang, prefixes(q.base))
+    """A Labeller for ``terms`` in ``lang`` with the project's prefixes; reused vocabulary terms the
+    graph does not label get their names from i18n.VOCAB."""
+    annotations = q.annotations(terms)
+    for iri, ann in annotations.items():
+        if not ann["label"]:
+            fallback = i18n.vocab_annotation(iri)
+            if fallback is not None:
+                annotations[iri] = fallback
+    return Labeller(annotations, lang, prefixes(q.base))
 
 
 def css_class(iri) -> str:

@@ -115,3 +115,90 @@ def context() -> dict:
         "lang_switch": [(code, switch_url(code)) for code in LANGUAGES] if has_request_context() else [],
         "site_url": site_url,
     }
+
+
+_S, _O, _P, _D = "https://schema.org/", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
+_R, _K, _G, _W = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2003/01/geo/wgs84_pos#", "http://www.w3.org/2002/07/owl#"
+_T, _F, _X = "http://www.w3.org/2006/time#", "http://xmlns.com/foaf/0.1/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+#: labels (en, de) and definitions (en, de) of the reused vocabulary terms the ontology does not
+#: label itself; used only when the graph has no rdfs:label for the term
+VOCAB: dict[str, tuple[str, str, str, str]] = {
+    _R + "label": ("label", "Bezeichnung", "A human-readable name.", "Ein lesbarer Name."),
+    _R + "comment": ("comment", "Kommentar", "A human-readable description.", "Eine lesbare Beschreibung."),
+    _R + "seeAlso": ("see also", "siehe auch", "A resource with more information.", "Eine Ressource mit weiteren Informationen."),
+    _X + "type": ("type", "Typ", "The class the resource is an instance of.", "Die Klasse, deren Instanz die Ressource ist."),
+    _X + "subject": ("subject", "Subjekt", "The resource the claim is about.", "Die Ressource, über die die Behauptung etwas sagt."),
+    _X + "predicate": ("property", "Eigenschaft", "The property the claim states.", "Die Eigenschaft, die die Behauptung nennt."),
+    _X + "object": ("value", "Wert", "The value the claim states.", "Der Wert, den die Behauptung nennt."),
+    _K + "prefLabel": ("preferred label", "Vorzugsbezeichnung", "The preferred name of a concept.", "Der bevorzugte Name eines Begriffs."),
+    _K + "altLabel": ("alternative label", "alternative Bezeichnung", "Another name or spelling.", "Ein anderer Name oder eine andere Schreibweise."),
+    _K + "inScheme": ("in scheme", "im Begriffssystem", "The concept scheme the concept belongs to.", "Das Begriffssystem, zu dem der Begriff gehört."),
+    _K + "definition": ("definition", "Definition", "What the concept means.", "Was der Begriff bedeutet."),
+    _D + "description": ("description", "Beschreibung", "An account of the resource.", "Eine Darstellung der Ressource."),
+    _D + "title": ("title", "Titel", "The name given to the resource.", "Der Titel der Ressource."),
+    _D + "language": ("language", "Sprache", "The language of the resource.", "Die Sprache der Ressource."),
+    _D + "publisher": ("publisher", "Herausgeber", "Who makes the resource available.", "Wer die Ressource veröffentlicht."),
+    _D + "issued": ("issued", "veröffentlicht", "Date of formal issuance.", "Datum der Veröffentlichung."),
+    _D + "date": ("date", "Datum", "When the claim holds or was made.", "Wann die Behauptung gilt oder gemacht wurde."),
+    _D + "license": ("license", "Lizenz", "The legal document giving permission.", "Die Lizenz."),
+    _P + "wasDerivedFrom": ("derived from", "abgeleitet aus", "The source document this was taken from.", "Das Quelldokument, aus dem dies stammt."),
+    _P + "actedOnBehalfOf": ("acted on behalf of", "handelte im Auftrag von", "The agent this agent acted for.", "Der Akteur, in dessen Auftrag gehandelt wurde."),
+    _O + "member": ("member", "Mitglied", "The agent that is a member.", "Der Akteur, der Mitglied ist."),
+    _O + "organization": ("organization", "Organisation", "The organization the membership is in.", "Die Organisation der Mitgliedschaft."),
+    _O + "role": ("role", "Rolle", "The role of the member.", "Die Rolle des Mitglieds."),
+    _O + "memberDuring": ("member during", "Mitglied während", "The time interval of the membership.", "Der Zeitraum der Mitgliedschaft."),
+    _O + "hasMembership": ("has membership", "hat Mitgliedschaft", "A membership in this organization.", "Eine Mitgliedschaft in dieser Organisation."),
+    _O + "Membership": ("membership", "Mitgliedschaft", "A relation between an agent and an organization.", "Die Beziehung zwischen einem Akteur und einer Organisation."),
+    _O + "Organization": ("organization", "Organisation", "", ""),
+    _O + "Role": ("role", "Rolle", "", ""),
+    _S + "url": ("web address", "Webadresse", "The URL of the item.", "Die URL des Gegenstands."),
+    _S + "name": ("name", "Name", "", ""),
+    _S + "description": ("description", "Beschreibung", "", ""),
+    _S + "foundingDate": ("founding date", "Gründungsdatum", "When the organization was founded.", "Wann die Organisation gegründet wurde."),
+    _S + "foundingLocation": ("founding location", "Gründungsort", "Where the organization was founded.", "Wo die Organisation gegründet wurde."),
+    _S + "founder": ("founder", "Gründer", "Who founded the organization.", "Wer die Organisation gegründet hat."),
+    _S + "location": ("location", "Ort", "Where the thing is or takes place.", "Wo sich etwas befindet oder stattfindet."),
+    _S + "containedInPlace": ("contained in", "liegt in", "The place this place lies in.", "Der Ort, in dem dieser Ort liegt."),
+    _S + "startDate": ("start date", "Beginn", "When it started.", "Wann es begann."),
+    _S + "endDate": ("end date", "Ende", "When it ended.", "Wann es endete."),
+    _S + "organizer": ("organizer", "Veranstalter", "Who organizes the event.", "Wer die Veranstaltung ausrichtet."),
+    _S + "superEvent": ("part of series", "Teil der Reihe", "The event series this event belongs to.", "Die Reihe, zu der die Veranstaltung gehört."),
+    _S + "about": ("about", "handelt von", "The subject matter.", "Der Gegenstand."),
+    _S + "attendee": ("attendee", "Teilnehmer", "Who attended.", "Wer teilnahm."),
+    _S + "sameAs": ("same as", "dasselbe wie", "", ""),
+    _S + "City": ("city", "Stadt", "", ""),
+    _S + "Country": ("country", "Staat", "", ""),
+    _S + "AdministrativeArea": ("administrative area", "Verwaltungsgebiet", "", ""),
+    _S + "Organization": ("organization", "Organisation", "", ""),
+    _S + "GovernmentOrganization": ("government organization", "Behörde", "", ""),
+    _S + "Event": ("event", "Veranstaltung", "", ""),
+    _S + "EventSeries": ("event series", "Veranstaltungsreihe", "", ""),
+    _S + "WebPage": ("web page", "Webseite", "", ""),
+    _S + "CreativeWork": ("creative work", "Werk", "", ""),
+    _S + "Message": ("message", "Botschaft", "", ""),
+    _G + "lat": ("latitude", "Breitengrad", "WGS84 latitude in decimal degrees.", "WGS84-Breite in Dezimalgrad."),
+    _G + "long": ("longitude", "Längengrad", "WGS84 longitude in decimal degrees.", "WGS84-Länge in Dezimalgrad."),
+    "http://www.opengis.net/ont/geosparql#hasGeometry": ("geometry", "Geometrie", "The point geometry (GeoSPARQL).", "Die Punktgeometrie (GeoSPARQL)."),
+    "http://www.opengis.net/ont/geosparql#asWKT": ("WKT", "WKT", "The geometry as Well-Known Text.", "Die Geometrie als Well-Known Text."),
+    _W + "sameAs": ("same as", "identisch mit", "The same thing in another dataset (Wikidata, GeoNames).", "Dasselbe Ding in einem anderen Datensatz (Wikidata, GeoNames)."),
+    _T + "hasBeginning": ("beginning", "Beginn", "", ""),
+    _T + "hasEnd": ("end", "Ende", "", ""),
+    _T + "inXSDDate": ("date", "Datum", "", ""),
+    _T + "inXSDgYear": ("year", "Jahr", "", ""),
+    _T + "Interval": ("interval", "Zeitraum", "", ""),
+    _T + "Instant": ("instant", "Zeitpunkt", "", ""),
+    _F + "Document": ("document", "Dokument", "", ""),
+    _P + "Entity": ("entity", "Entität", "", ""),
+    _K + "Concept": ("concept", "Begriff", "", ""),
+}
+
+
+def vocab_annotation(iri: str) -> dict | None:
+    """An annotations()-style entry for a reused vocabulary term from VOCAB, or None."""
+    entry = VOCAB.get(str(iri))
+    if entry is None:
+        return None
+    en, de, comment_en, comment_de = entry
+    comments = {k: v for k, v in (("en", comment_en), ("de", comment_de)) if v}
+    return {"label": {"en": en, "de": de}, "comment": comments, "parts": []}
