@@ -1,0 +1,255 @@
+"""The SPARQL query editor in a real browser: headless Debian Chromium driven by Playwright.
+
+The app (embedded backend over the built dist/) is served by werkzeug on a free loopback port in a
+background thread; the strict CSP of web/security.py is in force, so an inline script or style
+would show up as a console error. Screenshots go to test-artefacts/browser/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from netzwerke_kg.web.examples import query_form
+from tests.conftest import ROOT, require_tool
+
+pytestmark = pytest.mark.browser
+
+ARTEFACTS = ROOT / "test-artefacts" / "browser"
+#: flags from ../shared/recipes/browser-tests.md: no sandbox as root, no calls to outside hosts
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(built_dist):
+    """The real app (create_app over the embedded backend) served on 127.0.0.1:<free port>."""
+    from werkzeug.serving import make_server
+
+    from netzwerke_kg.config import Settings
+    from netzwerke_kg.web import create_app
+
+    app = create_app(Settings(root=ROOT, dist=built_dist))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    backend = app.extensions.get("netzwerke_kg.backend")
+    if backend is not None:
+        backend.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright (never a downloaded browser)."""
+    chromium = require_tool("chromium", "the real-browser tests drive it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """A browser tab that records console errors, uncaught exceptions and failed responses."""
+
+    def __init__(self, browser, **context_options):
+        """Open a fresh context and tab and start listening."""
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.failed: list[tuple[int, str]] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        self.page.on("response", self._response)
+
+    def _console(self, message):
+        """Keep console errors, except the browser's own favicon probe (not part of our page)."""
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        if url.endswith("/favicon.ico"):
+            return
+        self.errors.append(f"{message.text} ({url})")
+
+    def _response(self, response):
+        """Keep every 4xx/5xx the page triggered, with its URL."""
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.failed.append((response.status, response.url))
+
+    def shot(self, name: str) -> Path:
+        """Save a full-page screenshot as a test artefact."""
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTEFACTS / f"editor-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def editor_data(self) -> dict:
+        """The JSON the server handed to the editor script."""
+        return json.loads(self.page.locator("#editor-data").text_content())
+
+    def close(self):
+        """Close the tab and its context."""
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser):
+    """One recording tab per test."""
+    t = Page(browser)
+    yield t
+    t.close()
+
+
+def _query_param(url: str) -> str | None:
+    """The ``query`` parameter of a URL."""
+    values = parse_qs(urlsplit(url).query).get("query")
+    return values[0] if values else None
+
+
+def test_editor_highlights_runs_an_example_and_links_to_local_pages(tab, base_url):
+    """Open /sparql, load an example, run it, see a table with local IRIs, follow one."""
+    page = tab.page
+    response = page.goto(base_url + "/sparql", wait_until="networkidle")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/html")
+
+    # Highlighting: the overlay holds token spans and exactly the textarea's text.
+    for kind in ("keyword", "pname", "iri", "variable"):
+        assert page.locator(f"#query-highlight .tok-{kind}").count() > 0, f"no .tok-{kind}"
+    text = page.locator("#query").input_value()
+    painted = page.locator("#query-highlight").text_content()
+    assert painted.rstrip(" ") == text
+    assert "PREFIX nkg:" in text
+    tab.shot("opened")
+
+    # The gallery: pick the members of a network; the query lands in the editor.
+    data = tab.editor_data()
+    example = next(e for e in data["examples"] if e["id"].startswith("01-"))
+    page.click(f'.example-link[data-example="{example["id"]}"]')
+    assert page.locator("#query").input_value() == example["query"]
+    assert page.locator("#query-highlight .tok-variable").count() > 0
+
+    page.click("#run-button")
+    page.wait_for_selector(".result-table tbody tr")
+    rows = page.locator(".result-table tbody tr")
+    assert rows.count() >= 1
+    local_links = page.locator(".result-table a.term-iri.local")
+    assert local_links.count() >= 1
+    tab.shot("results")
+
+    # The shareable URL keeps the query (and the format in the fragment).
+    assert _query_param(page.url) == example["query"]
+    assert "format=" in urlsplit(page.url).fragment
+    assert _query_param(page.locator("#share-url").input_value()) == example["query"]
+
+    # Download links: every tabular format, each a GET of this query with format=.
+    hrefs = {
+        a.get_attribute("data-format"): a.get_attribute("href")
+        for a in page.locator(".download-link").all()
+    }
+    assert set(hrefs) == {"json", "xml", "csv", "tsv"}
+    for key, href in hrefs.items():
+        parts = parse_qs(urlsplit(href).query)
+        assert parts["format"] == [key]
+        assert parts["query"] == [example["query"]]
+    csv = page.request.get(base_url + hrefs["csv"])
+    assert csv.status == 200
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert len(csv.text().strip().splitlines()) == rows.count() + 1  # header + the same rows
+
+    assert tab.errors == []
+    assert tab.failed == []
+
+    # Follow a local IRI: /id/… answers 303 to the page (or the page itself).
+    href = local_links.first.get_attribute("href")
+    assert href.startswith("/id/") or href.startswith("/ontology")
+    with page.expect_navigation():
+        local_links.first.click()
+    landed = urlsplit(page.url).path
+    assert landed.startswith(("/page/", "/id/", "/ontology")), landed
+    tab.shot("followed")
+
+
+def test_shareable_url_restores_and_runs_the_query(tab, base_url):
+    """Loading a shared URL puts its query in the editor, picks its format and runs it."""
+    page = tab.page
+    page.goto(base_url + "/sparql", wait_until="networkidle")
+    data = tab.editor_data()
+    construct = next(e for e in data["examples"] if "CONSTRUCT" in e["query"])
+    page.click(f'.example-link[data-example="{construct["id"]}"]')
+    page.select_option("#format", "jsonld")
+    shared = page.locator("#share-url").input_value()
+    assert _query_param(shared) == construct["query"]
+
+    # A fresh load (the tab's own URL already equals the shared one: replaceState kept it).
+    assert page.url == shared
+    page.goto("about:blank")
+    page.goto(shared, wait_until="networkidle")
+    assert page.locator("#query").input_value() == construct["query"]
+    assert page.locator("#format").input_value() == "jsonld"
+    page.wait_for_selector(".graph-result a")
+    assert page.locator(".graph-result a.local").count() >= 1
+    # Graph queries are offered in the RDF formats.
+    offered = {a.get_attribute("data-format") for a in page.locator(".download-link").all()}
+    assert offered == {"ttl", "nt", "jsonld", "rdf", "trig", "nq"}
+    tab.shot("shared-construct")
+    assert tab.errors == []
+    assert tab.failed == []
+
+
+def test_ctrl_enter_runs_and_errors_are_readable(tab, base_url):
+    """Ctrl+Enter runs an ASK; a syntax error shows the server's message, not raw markup."""
+    page = tab.page
+    page.goto(base_url + "/sparql", wait_until="networkidle")
+    data = tab.editor_data()
+    ask = next(e for e in data["examples"] if query_form(e["query"]) == "ASK")
+    page.click(f'.example-link[data-example="{ask["id"]}"]')
+    page.locator("#query").press("Control+Enter")
+    page.wait_for_selector(".ask-result")
+    assert page.locator(".ask-result").text_content() in ("true", "wahr")
+
+    page.fill("#query", "SELECT * WHERE { ?s ?p ")
+    page.locator("#query").press("Control+Enter")
+    page.wait_for_selector(".query-error")
+    message = page.locator(".query-error").text_content()
+    assert message.strip()
+    assert "<" not in message.split("\n")[0] or "error" in message.lower()
+    assert "400" in page.locator("#result-status").text_content()
+    tab.shot("error")
+    # The browser logs the 400 of the fetch as a failed resource; nothing else went wrong.
+    assert [status for status, _ in tab.failed] == [400]
+    assert not [e for e in tab.errors if "400" not in e]
+
+
+def test_without_javascript_the_form_still_works(browser, base_url):
+    """No JavaScript: the GET form submits the query and the chosen format to the endpoint."""
+    t = Page(browser, java_script_enabled=False)
+    try:
+        page = t.page
+        page.goto(base_url + "/sparql")
+        page.fill("#query", "SELECT (1 AS ?one) WHERE {}")
+        page.select_option("#format", "csv")
+        with page.expect_response(lambda r: "/sparql?" in r.url) as info:
+            with page.expect_download() as download:
+                page.click("#run-button")
+        response = info.value
+        assert response.status == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        path = download.value.path()
+        assert Path(path).read_text(encoding="utf-8").split() == ["one", "1"]
+    finally:
+        t.close()
