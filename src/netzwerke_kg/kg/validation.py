@@ -12,7 +12,6 @@ graph accordingly).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
 from netzwerke_kg.kg.sources import Location, SourceSet, load_sources
@@ -383,38 +383,20 @@ def _term_text(term, data: Graph) -> str:
 def skolemise(graph: Graph) -> Graph:
     """A copy of ``graph`` whose blank nodes are skolem IRIs made from a hash of their content.
 
-    RDF 1.1 Concepts §3.5 (replacing blank nodes with IRIs). The hash of a blank node covers its
-    outgoing triples, with nested blank nodes replaced by their own hashes, so equal reports give
-    equal IRIs whatever ids the parser or pySHACL happened to choose.
+    RDF 1.1 Concepts §3.5 (replacing blank nodes with IRIs). The labels come from rdflib's
+    canonical labelling (Hogan, "Canonical Forms for Isomorphic and Equivalent RDF Graphs", 2017):
+    each blank node is named by a hash of the triples around it, refined until every node that can
+    be told apart is, so equal reports give equal IRIs whatever ids pySHACL happened to choose.
     """
-    keys: dict[BNode, str] = {}
-
-    def key(node: BNode, stack: frozenset = frozenset()) -> str:
-        """The content hash of one blank node."""
-        if node in keys:
-            return keys[node]
-        if node in stack:  # a cycle: break it by position-independent marker
-            return "cycle"
-        parts = []
-        for p, o in graph.predicate_objects(node):
-            ot = key(o, stack | {node}) if isinstance(o, BNode) else o.n3()
-            parts.append(f"{p.n3()} {ot}")
-        incoming = sorted(f"{p.n3()} {s.n3()}" for s, p in graph.subject_predicates(node)
-                          if not isinstance(s, BNode))
-        # a blank node without content (e.g. a property shape referenced by sh:sourceShape) is
-        # told apart by what points at it
-        digest = hashlib.sha256("\n".join(sorted(parts) or incoming).encode("utf-8")).hexdigest()[:32]
-        keys[node] = digest
-        return digest
-
-    def sk(term):
-        """The skolem IRI of a blank node; other terms unchanged."""
-        return URIRef(GENID + key(term)) if isinstance(term, BNode) else term
-
     out = Graph(bind_namespaces="none")
     for prefix, ns in graph.namespaces():
         out.bind(prefix, ns, override=True)
-    for s, p, o in graph:
+
+    def sk(term):
+        """The skolem IRI of a canonically labelled blank node; other terms unchanged."""
+        return URIRef(GENID + str(term).removeprefix("cb")) if isinstance(term, BNode) else term
+
+    for s, p, o in to_canonical_graph(graph):
         out.add((sk(s), p, sk(o)))
     return out
 
