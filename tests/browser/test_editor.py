@@ -253,3 +253,27 @@ def test_without_javascript_the_form_still_works(browser, base_url):
         assert Path(path).read_text(encoding="utf-8").split() == ["one", "1"]
     finally:
         t.close()
+
+
+TOKEN_CASES = [
+    ("SELECT ?x", [("keyword", "SELECT"), ("variable", "?x")]),
+    ('"a # not a comment"@de', [("string", '"a # not a comment"'), ("langtag", "@de")]),
+    ("# <http://x/> ?v\n", [("comment", "# <http://x/> ?v")]),
+    ("?s a rdfs:Class", [("variable", "?s"), ("keyword", "a"), ("pname", "rdfs:Class")]),
+    ("FILTER(?n < 3)", [("keyword", "FILTER"), ("variable", "?n"), ("number", "3")]),
+    ("<http://x/y> 1.5e3 count", [("iri", "<http://x/y>"), ("number", "1.5e3"),
+                                  ("builtin", "count")]),
+    ("'''long\n'string'''", [("string", "'''long\n'string'''")]),
+    ("_:b1 city:rostock.", [("bnode", "_:b1"), ("pname", "city:rostock")]),
+]
+
+
+def test_tokenizer(tab, base_url):
+    """The highlighter's tokenizer classifies SPARQL tokens and loses no character."""
+    tab.page.goto(base_url + "/sparql")
+    for source, expected in TOKEN_CASES:
+        tokens = tab.page.evaluate("(s) => window.nkgEditor.tokenize(s)", source)
+        assert "".join(tok["text"] for tok in tokens) == source
+        significant = [(tok["type"], tok["text"]) for tok in tokens
+                       if tok["type"] not in ("space", "punct", "word")]
+        assert significant == expected, source
