@@ -383,7 +383,7 @@ SELECT ?term ?kind ?rel ?target WHERE {{
         """The SHACL property constraints per target class (what a valid record needs)."""
         graph = iri_ref(f"{self.base}graph/shapes/netzwerke-kg")
         rows = self._select(f"""
-SELECT ?shape ?target ?prop ?path ?min ?max ?datatype ?class ?nodeKind ?in ?pattern ?message WHERE {{
+SELECT ?shape ?target ?prop ?path ?min ?qmin ?max ?datatype ?class ?nodeKind ?pattern ?message ?name ?severity WHERE {{
   GRAPH {graph} {{
     ?shape sh:targetClass ?target .
     OPTIONAL {{
@@ -391,7 +391,8 @@ SELECT ?shape ?target ?prop ?path ?min ?max ?datatype ?class ?nodeKind ?in ?patt
       OPTIONAL {{ ?prop sh:minCount ?min }}  OPTIONAL {{ ?prop sh:maxCount ?max }}
       OPTIONAL {{ ?prop sh:datatype ?datatype }}  OPTIONAL {{ ?prop sh:class ?class }}
       OPTIONAL {{ ?prop sh:nodeKind ?nodeKind }}  OPTIONAL {{ ?prop sh:pattern ?pattern }}
-      OPTIONAL {{ ?prop sh:message ?message }}
+      OPTIONAL {{ ?prop sh:message ?message }}  OPTIONAL {{ ?prop sh:name ?name }}
+      OPTIONAL {{ ?prop sh:qualifiedMinCount ?qmin }}  OPTIONAL {{ ?prop sh:severity ?severity }}
     }}
   }}
 }} ORDER BY ?target ?shape ?path""")
@@ -400,8 +401,12 @@ SELECT ?shape ?target ?prop ?path ?min ?max ?datatype ?class ?nodeKind ?in ?patt
             entry = by_target.setdefault(r["target"], {"target": r["target"], "constraints": {}})
             if r.get("prop") is None:
                 continue
-            c = entry["constraints"].setdefault(r["prop"], {"path": r["path"], "messages": {}})
-            for key in ("min", "max", "datatype", "class", "nodeKind", "pattern"):
+            c = entry["constraints"].setdefault(r["prop"], {"path": r["path"], "messages": {}, "names": {}})
+            if r.get("name") is not None:
+                c["names"].setdefault(getattr(r["name"], "language", None) or "", str(r["name"]))
+            if r.get("qmin") is not None and r.get("min") is None:
+                r = dict(r, min=r["qmin"])
+            for key in ("min", "max", "datatype", "class", "nodeKind", "pattern", "severity"):
                 if r.get(key) is not None:
                     c.setdefault(key, r[key])
             if r.get("message") is not None:

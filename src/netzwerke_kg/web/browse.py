@@ -382,6 +382,8 @@ def ontology_context(q: Queries, lang: str) -> dict:
                 "nodeKind": labeller.curie(c["nodeKind"]) if "nodeKind" in c else None,
                 "pattern": str(c["pattern"]) if "pattern" in c else None,
                 "message": pick(c["messages"], lang) if c["messages"] else None,
+                "name": pick(c["names"], lang) if c["names"] else None,
+                "severity": str(c["severity"]).rsplit("#", 1)[-1] if "severity" in c else "Violation",
             } for c in s["constraints"]],
         })
     return {"classes": classes, "properties": properties, "shapes": shape_views,
