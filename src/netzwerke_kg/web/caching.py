@@ -122,24 +122,25 @@ def _should_gzip(response: Response) -> bool:
         or mimetype.endswith("+json")
         or mimetype.endswith("+xml")
     )
-    if not textual or response.is_streamed:
+    if not textual:
         return False
     if response.direct_passthrough:
         # A file wrapper (send_file): only read it into memory when its size is known and small.
         length = response.content_length
         return length is not None and GZIP_MIN_BYTES <= length <= GZIP_MAX_BYTES
-    return True
+    return not response.is_streamed
 
 
 def _buffered_body(response: Response) -> bytes | None:
     """The body bytes when they can be had without consuming a stream; None for streams."""
-    if response.is_streamed:
-        return None
     if response.direct_passthrough:
         length = response.content_length
         if length is None or length > GZIP_MAX_BYTES:
             return None
         response.direct_passthrough = False
+        return response.get_data()
+    if response.is_streamed:
+        return None
     return response.get_data()
 
 

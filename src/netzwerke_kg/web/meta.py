@@ -256,6 +256,22 @@ def robots():
     return Response(body, content_type="text/plain; charset=utf-8")
 
 
+#: the site icon: four linked dots (a network), drawn as SVG so no binary file is needed
+FAVICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<path d="M8 8L24 8L24 24L8 24Z" fill="none" stroke="#1d4e89" stroke-width="2"/>'
+    '<circle cx="8" cy="8" r="4" fill="#1d4e89"/><circle cx="24" cy="8" r="4" fill="#1d4e89"/>'
+    '<circle cx="24" cy="24" r="4" fill="#1d4e89"/><circle cx="8" cy="24" r="4" fill="#c0392b"/>'
+    "</svg>"
+)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site icon browsers ask for on every site (SVG; Chromium and Firefox accept it here)."""
+    return Response(FAVICON_SVG, content_type="image/svg+xml")
+
+
 @bp.get("/validation")
 def validation():
     """The SHACL validation report of the release: a page, or the report graph by Accept."""
