@@ -9,11 +9,17 @@ claims, a twinning and a source document. Built with kg.build.build, served by c
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from netzwerke_kg.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    # `pytest` (unlike `python -m pytest`) does not put the project on sys.path; tests.conftest
+    # (require_tool) must import either way
+    sys.path.insert(0, str(ROOT))
+from tests.conftest import require_tool  # noqa: E402,F401
 BASE = "https://w3id.org/netzwerke-kg/"
 #: labels a page must show as text, never as markup
 EVIL_EN = 'Evil </script><script>alert("x")</script> & \'Co\' <b>bold</b>'
