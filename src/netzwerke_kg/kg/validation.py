@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
-from netzwerke_kg.kg.sources import Location, SourceSet, load_sources
+from netzwerke_kg.kg.sources import Location, SourceError, SourceSet, load_sources
 from netzwerke_kg.namespaces import DEFAULT_BASE_IRI, SCHEMA, prefixes
 
 #: severity IRI → short name, in the order reports list them (SHACL §3.6.1.3)
@@ -230,7 +230,7 @@ def validate_project(root, data_paths=None, *, sources: SourceSet | None = None)
         sources = load_sources(root, [Path(p) for p in data_paths] if data_paths else None)
     data = sources.graph("ontology", "data")
     shapes = sources.graph("shapes")
-    conforms, report_graph, _ = shacl_validate(
+    conforms, report_graph, text = shacl_validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -241,6 +241,8 @@ def validate_project(root, data_paths=None, *, sources: SourceSet | None = None)
         advanced=True,
         inplace=True,
     )
+    if not isinstance(report_graph, Graph):  # pySHACL's ValidationFailure: the shapes themselves are broken
+        raise SourceError(f"shapes/: the SHACL shapes cannot be used: {text.strip()}")
     for prefix, ns in prefixes().items():
         report_graph.bind(prefix, ns, override=True)
     results = sorted(_results(report_graph, data, shapes, sources), key=ValidationResult.sort_key)
