@@ -1,9 +1,10 @@
 """The build: validate the sources, then write dist/ (dumps, VoID/DCAT, checksums, manifest) atomically.
 
 Atomic: everything is written into a fresh temporary directory next to ``out`` (same file system),
-which then replaces ``out`` by two renames (old away, new in) before the old tree is deleted. A
-failure or an interrupt (KeyboardInterrupt included) before the swap leaves ``out`` byte-for-byte
-as it was and removes the temporary directory.
+which then replaces ``out`` in one renameat2(RENAME_EXCHANGE) on Linux, else by two renames (old
+away, new in); then the old tree is deleted. A failure or an interrupt (KeyboardInterrupt
+included) before the swap leaves ``out`` byte-for-byte as it was and removes the temporary
+directory.
 
 Deterministic: two builds of the same sources are byte-identical. Blank nodes become skolem IRIs
 (RDF 1.1 Concepts §3.5, ``{base}.well-known/genid/…``) named by a hash of the canonical form of
@@ -13,24 +14,26 @@ no name and mtime 0, and the ``issued`` timestamp never comes from the clock —
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
 from netzwerke_kg import __version__
 from netzwerke_kg.kg import dumps
-from netzwerke_kg.kg.sources import SourceSet, discover, load_sources
+from netzwerke_kg.kg.sources import SourceError, SourceSet, discover, load_sources
 from netzwerke_kg.kg.void import DumpFile, describe, void_prefixes
 from netzwerke_kg.namespaces import DEFAULT_BASE_IRI, NKG, graph_iri, prefixes
 
@@ -89,38 +92,133 @@ def rebase(term, base: str):
     if isinstance(term, Literal):
         dt = term.datatype
         if dt is not None and str(dt).startswith(DEFAULT_BASE_IRI):
-            return Literal(str(term), datatype=rebase(dt, base))
+            return Literal(str(term), datatype=rebase(dt, base), normalize=False)
         if dt == XSD.anyURI and str(term).startswith(DEFAULT_BASE_IRI):
-            return Literal(base + str(term)[len(DEFAULT_BASE_IRI):], datatype=XSD.anyURI)
+            return Literal(base + str(term)[len(DEFAULT_BASE_IRI):], datatype=XSD.anyURI, normalize=False)
     return term
 
 
 def skolemised(graph: Graph, graph_name: str, base: str) -> set:
     """The triples of one source graph, blank nodes replaced by content-hash skolem IRIs.
 
-    The canonical labels come from rdflib.compare (RGDA1), so they depend only on the graph's
-    content; hashing them with the graph name keeps equal structures in two files apart.
+    RDF 1.1 Concepts §3.5: ``{DEFAULT_BASE_IRI}.well-known/genid/{hash}`` (rebased later). The
+    hash of a blank node covers what it says (its outgoing triples, nested blank nodes by their own
+    hash) and where it hangs (the path of incoming triples up to an IRI), plus the graph name, so
+    an unchanged shape keeps its IRIs when others change. If two blank nodes get the same hash
+    (duplicates, or cycles of blank nodes) the labels of W3C RDF Dataset Canonicalization
+    (RDFC-1.0, via pyoxigraph) are hashed instead, which are unique and deterministic.
     """
-    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+    bnodes = {t for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)}
+    if not bnodes:
         return set(graph)
-    canonical = to_canonical_graph(graph)
+    labels = _content_labels(graph, bnodes)
+    if labels is None:
+        graph = _rdfc_canonical(graph)
+        labels = {t: str(t) for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)}
 
     def sk(term):
-        """A skolem IRI for a canonical blank node."""
+        """A skolem IRI for a blank node."""
         if isinstance(term, BNode):
-            digest = hashlib.sha256(f"{graph_name}\n{term}".encode("utf-8")).hexdigest()[:32]
+            digest = hashlib.sha256(f"{graph_name}\n{labels[term]}".encode("utf-8")).hexdigest()[:32]
             return URIRef(f"{DEFAULT_BASE_IRI}.well-known/genid/{digest}")
         return term
 
-    return {(sk(s), p, sk(o)) for s, p, o in canonical}
+    return {(sk(s), p, sk(o)) for s, p, o in graph}
+
+
+class _Cycle(Exception):
+    """Blank nodes that reach themselves: content hashing is not well defined."""
+
+
+def _content_labels(graph: Graph, bnodes: set) -> dict | None:
+    """Blank node → hash of its content and position; None when not unique or cyclic."""
+    out_memo: dict[BNode, str] = {}
+    in_memo: dict[BNode, str] = {}
+
+    def sha(parts) -> str:
+        """Hash of a sorted list of strings."""
+        return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+    def out(b: BNode, stack: frozenset) -> str:
+        """Hash of what ``b`` says, nested blank nodes included."""
+        if b in stack:
+            raise _Cycle
+        if b not in out_memo:
+            out_memo[b] = sha(f"{p} " + (out(o, stack | {b}) if isinstance(o, BNode) else dumps.nt_term(o))
+                              for p, o in graph.predicate_objects(b))
+        return out_memo[b]
+
+    def inc(b: BNode, stack: frozenset) -> str:
+        """Hash of the incoming path of ``b`` up to IRIs."""
+        if b in stack:
+            raise _Cycle
+        if b not in in_memo:
+            in_memo[b] = sha(f"{p} " + (f"({inc(s, stack | {b})} {out(s, frozenset())})"
+                                        if isinstance(s, BNode) else dumps.nt_term(s))
+                             for s, p in graph.subject_predicates(b))
+        return in_memo[b]
+
+    try:
+        labels = {b: sha([out(b, frozenset()), inc(b, frozenset())]) for b in bnodes}
+    except _Cycle:
+        return None
+    return labels if len(set(labels.values())) == len(labels) else None
+
+
+def _rdfc_canonical(graph: Graph) -> Graph:
+    """The graph with its blank nodes relabelled by RDFC-1.0 (pyoxigraph)."""
+    def conv(t):
+        """rdflib term → pyoxigraph term."""
+        if isinstance(t, BNode):
+            return ox.BlankNode(str(t))
+        if isinstance(t, URIRef):
+            return ox.NamedNode(str(t))
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype or XSD.string)))
+
+    ds = ox.Dataset(ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in graph)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    out = Graph(bind_namespaces="none")
+    for q in ds:
+        out.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
+    return out
+
+
+def read_exact(sources: SourceSet, f) -> Graph:
+    """One source file's triples with their literals exactly as written.
+
+    rdflib normalises some literals while parsing (``"054"^^xsd:integer`` becomes ``"54"``,
+    ``"2020-01-01Z"^^xsd:date`` loses its zone), so the published triples are read by pyoxigraph,
+    which keeps every lexical form, with the same base IRI kg.sources uses.
+    """
+    full = f.path if f.path.is_absolute() else sources.root / f.path
+    g = Graph(bind_namespaces="none")
+    for q in ox.parse(full.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=full.resolve().as_uri()):
+        g.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
+    return g
+
+
+def _from_ox(term):
+    """The rdflib term for a pyoxigraph term, literals unnormalised."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    raise TypeError(f"unsupported term {term!r}")
 
 
 def published_graphs(sources: SourceSet, base: str) -> dict[str, set]:
     """Named graph IRI (under ``base``) → its triples, skolemised and rebased."""
     graphs: dict[str, set] = {}
     for f in sources.files:
-        g = sources.dataset.graph(f.graph_iri())
-        triples = skolemised(g, f.name, base)
+        triples = skolemised(read_exact(sources, f), f.name, base)
         graphs[graph_iri(f.name, base)] = {(rebase(s, base), rebase(p, base), rebase(o, base))
                                            for s, p, o in triples}
     return graphs
@@ -211,15 +309,21 @@ def version_of(sources: SourceSet) -> str:
     return onto[0] if onto else __version__
 
 
-def publisher_of(sources: SourceSet, base: str) -> URIRef | None:
-    """The publisher of the data: the ontology's dcterms:publisher, else its creator."""
+def publisher_of(sources: SourceSet, base: str) -> tuple[URIRef, set]:
+    """The publisher of the dataset and any triples describing it.
+
+    The ontology's dcterms:publisher (an IRI) when it names one; otherwise the project itself,
+    as a foaf:Organization named by the ontology's dcterms:creator literals.
+    """
     g = sources.graph("ontology")
-    for p in (DCTERMS.publisher, DCTERMS.creator):
-        found = sorted(o for s in g.subjects(RDF.type, OWL.Ontology)
-                       for o in g.objects(s, p) if isinstance(o, URIRef))
-        if found:
-            return rebase(found[0], base)
-    return None
+    onto = sorted(g.subjects(RDF.type, OWL.Ontology))
+    named = sorted(o for s in onto for o in g.objects(s, DCTERMS.publisher) if isinstance(o, URIRef))
+    if named:
+        return rebase(named[0], base), set()
+    agent = URIRef(f"{base}id/organization/netzwerke-kg-project")
+    names = {o for s in onto for o in g.objects(s, DCTERMS.creator) if isinstance(o, Literal)}
+    names = names or {Literal("The netzwerke-kg project", lang="en")}
+    return agent, {(agent, RDF.type, FOAF.Organization)} | {(agent, FOAF.name, n) for n in names}
 
 
 def source_hashes(root: Path) -> list[dict]:
@@ -291,9 +395,10 @@ def render(root: Path, sources: SourceSet, report, base: str) -> dict[str, bytes
 
     issued, _origin = issued_time(root, sources)
     version = version_of(sources)
+    publisher, about_publisher = publisher_of(sources, base)
     void_triples = describe(base=base, triples=merged, dumps=described, prefixes=pmap,
-                            version=version, issued=issued, publisher=publisher_of(sources, base),
-                            title=TITLE)
+                            version=version, issued=issued, publisher=publisher,
+                            title=TITLE) | about_publisher
     files["void.ttl"] = dumps.turtle(void_triples, {**pmap, **void_prefixes()}).encode("utf-8")
     files["context.jsonld"] = (json.dumps(dumps.context_document(pmap), indent=2, sort_keys=True)
                                + "\n").encode("utf-8")
@@ -343,11 +448,15 @@ def build(root, out, base_iri: str | None = None) -> BuildResult:
     base = base_iri or DEFAULT_BASE_IRI
     if not base.endswith(("/", "#")):
         raise ValueError(f"the base IRI must end with '/' or '#': {base!r}")
+    before = source_hashes(root)
     sources = load_sources(root)
     report = _validate(root, sources)
     if not report.conforms:
         raise BuildRefused(report)
     files = render(root, sources, report, base)
+    if source_hashes(root) != before:
+        # what was validated must be what is published
+        raise SourceError("the sources changed while building; nothing was written, build again")
     _write_atomically(out, files)
     return BuildResult(out=out, manifest=json.loads(files["manifest.json"]))
 
@@ -357,32 +466,57 @@ def _write_atomically(out: Path, files: dict[str, bytes]) -> None:
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    old = None
     try:
         for name, data in sorted(files.items()):
             with open(tmp / name, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.chmod(tmp, 0o755)
-        for name in files:
             os.chmod(tmp / name, 0o644)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.rename(out, old / "dist")
-        try:
-            os.rename(tmp, out)
-        except BaseException:
-            if old is not None:  # put the last good build back
-                os.rename(old / "dist", out)
-            raise
-    except BaseException:
+        os.chmod(tmp, 0o755)
+        _swap_in(tmp, out)
+    finally:
+        # after a successful swap tmp holds the previous build (or nothing); on failure, the new one
         shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and not (old / "dist").exists():
-            shutil.rmtree(old, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Make ``new`` become ``out``; afterwards ``new`` holds the previous ``out`` (if any).
+
+    Where the kernel offers it, one renameat2(RENAME_EXCHANGE) swaps both trees in a single atomic
+    step, so readers never see ``out`` missing. Otherwise: rename the old tree away, rename the new
+    one in (putting the old one back if that fails).
+    """
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        return
+    parked = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    try:
+        os.rename(out, parked / "previous")
+        try:
+            os.rename(new, out)
+        except BaseException:
+            os.rename(parked / "previous", out)
+            raise
+        os.rename(parked / "previous", new)  # so the caller's cleanup deletes the old tree
+    finally:
+        shutil.rmtree(parked, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two directories (Linux renameat2, RENAME_EXCHANGE); False if unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 # --- staleness -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -148,12 +148,15 @@ def turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> str:
 
 
 def trig(graphs: Mapping[str, Iterable[Triple]], prefixes: Mapping[str, str]) -> str:
-    """Sorted TriG: one ``GRAPH <g> { … }`` block per named graph, graphs sorted by IRI."""
+    """Sorted TriG: one ``<g> { … }`` block per named graph, graphs sorted by IRI.
+
+    The optional ``GRAPH`` keyword of TriG 1.1 is left out: raptor (rapper) does not accept it.
+    """
     namer = _Namer(prefixes)
     parts = []
     for g in sorted(graphs):
         body = _turtle_body(graphs[g], namer, indent="    ")
-        parts.append(f"GRAPH {nt_iri(g)} {{\n{body}}}\n")
+        parts.append(f"{nt_iri(g)} {{\n{body}}}\n")
     return namer.header() + "\n".join(parts)
 
 
@@ -221,9 +224,11 @@ def rdfxml(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> str:
 
 
 # --- JSON-LD -------------------------------------------------------------------------------------
-# JSON-LD 1.1 (https://www.w3.org/TR/json-ld11/) compacted form: rdflib compacts IRIs against the
-# context; the result is then put in a canonical order (nodes by @id, arrays by their JSON text),
-# which changes nothing in meaning because JSON-LD arrays other than @list are unordered sets.
+# JSON-LD 1.1 (https://www.w3.org/TR/json-ld11/), compacted form (§4.1.5 compact IRIs, §4.3
+# compacted document form): one node object per subject, IRIs shortened against the published
+# context's prefixes, literals as value objects (strings bare), single values not wrapped in arrays.
+# Written here rather than by rdflib so lexical forms stay exactly as in the sources (rdflib writes
+# integers, booleans and doubles as JSON numbers) and the order is canonical.
 
 
 def context_document(prefixes: Mapping[str, str]) -> dict:
@@ -231,26 +236,46 @@ def context_document(prefixes: Mapping[str, str]) -> dict:
     return {"@context": {p: ns for p, ns in sorted(prefixes.items()) if p}}
 
 
-def _canonical(value):
-    """A JSON-LD value with sorted arrays (recursively)."""
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_canonical(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+def _compact_iri(iri: str, ordered: list[tuple[str, str]]) -> str:
+    """``prefix:local`` when a prefix matches and the result cannot be read as another IRI."""
+    for prefix, ns in ordered:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if local and not local.startswith("//") and _SAFE_LOCAL.fullmatch(local):
+                return f"{prefix}:{local}"
+    return iri
 
 
 def jsonld(triples: Iterable[Triple], prefixes: Mapping[str, str], context_iri: str) -> str:
-    """Compacted JSON-LD referring to the published context by IRI; sorted, indented."""
-    g = Graph(bind_namespaces="none")
-    for t in triples:
-        g.add(t)
-    context = context_document(prefixes)["@context"]
-    doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
-    nodes = doc.get("@graph") if isinstance(doc, dict) and "@graph" in doc else None
-    if nodes is None:
-        nodes = [] if not len(g) else [{k: v for k, v in doc.items() if k != "@context"}]
-    nodes = sorted((_canonical(n) for n in nodes), key=lambda n: str(n.get("@id", "")))
-    out = {"@context": context_iri, "@graph": nodes}
-    return json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """Compacted JSON-LD referring to the published context by IRI; nodes and values sorted."""
+    ordered = sorted(((p, ns) for p, ns in prefixes.items() if p), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    def value(o) -> object:
+        """A node reference or value object for one object term."""
+        if isinstance(o, URIRef):
+            return {"@id": _compact_iri(str(o), ordered)}
+        if not isinstance(o, Literal):
+            raise SerialisationError(f"unexpected term {o!r} (blank nodes must be skolemised first)")
+        if o.language:
+            return {"@value": str(o), "@language": o.language}
+        if o.datatype is None or o.datatype == XSD.string:
+            return str(o)
+        return {"@value": str(o), "@type": _compact_iri(str(o.datatype), ordered)}
+
+    def one_or_many(items: list):
+        """compactArrays: a single value stands alone."""
+        return items[0] if len(items) == 1 else items
+
+    nodes = []
+    for s, preds in sorted(_grouped(triples).items(), key=lambda kv: str(kv[0])):
+        node: dict = {"@id": _compact_iri(str(s), ordered)}
+        for p, objs in preds.items():
+            if p == RDF.type and all(isinstance(o, URIRef) for o in objs):
+                node["@type"] = one_or_many(sorted(_compact_iri(str(o), ordered) for o in objs))
+                continue
+            items = sorted((value(o) for o in objs), key=lambda v: json.dumps(v, sort_keys=True,
+                                                                                ensure_ascii=False))
+            node[_compact_iri(str(p), ordered)] = one_or_many(items)
+        nodes.append(node)
+    doc = {"@context": context_iri, "@graph": nodes}
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
