@@ -88,6 +88,8 @@ def _settings(args, **overrides):
 
 def cmd_validate(args) -> int:
     """``validate``: print the report; exit 0 conforms, 1 violations, 2 unreadable input."""
+    import os
+
     from netzwerke_kg.kg.sources import SourceError
     from netzwerke_kg.kg.validation import validate_project
 
@@ -96,7 +98,9 @@ def cmd_validate(args) -> int:
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(report.to_json() if args.format == "json" else report.to_text())
+    # the text report speaks German to a German locale (LANG=de_DE.UTF-8), English otherwise
+    lang = "de" if os.environ.get("LANG", "").lower().startswith("de") else "en"
+    print(report.to_json() if args.format == "json" else report.to_text(lang))
     if not report.conforms or (args.strict and report.warnings):
         return EXIT_INVALID
     return EXIT_OK

@@ -32,6 +32,9 @@ _RANK = {"Violation": 0, "Warning": 1, "Info": 2}
 #: RDF 1.1 §3.5: blank nodes of the report are replaced by skolem IRIs under this prefix
 GENID = f"{DEFAULT_BASE_IRI}.well-known/genid/"
 
+#: the namespace of the shapes in shapes/ (nkgsh:)
+SHAPES_NS = f"{DEFAULT_BASE_IRI}shapes#"
+
 #: label properties tried, in order, to name a resource in a report
 _LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SCHEMA.name, SH.name)
 
@@ -177,7 +180,9 @@ class ValidationReport:
         groups: dict[str, list[ValidationResult]] = {}
         for r in self.results:
             groups.setdefault(r.focus, []).append(r)
-        for focus, results in groups.items():
+        # resources with violations first, so a clerk sees what blocks the build before the warnings
+        ordered = sorted(groups.items(), key=lambda kv: min(_RANK.get(r.severity, 9) for r in kv[1]))
+        for focus, results in ordered:
             first = results[0]
             label = first.focus_label(lang)
             lines.append("")
@@ -243,7 +248,7 @@ def validate_project(root, data_paths=None, *, sources: SourceSet | None = None)
     )
     if not isinstance(report_graph, Graph):  # pySHACL's ValidationFailure: the shapes themselves are broken
         raise SourceError(f"shapes/: the SHACL shapes cannot be used: {text.strip()}")
-    for prefix, ns in prefixes().items():
+    for prefix, ns in REPORT_PREFIXES.items():
         report_graph.bind(prefix, ns, override=True)
     results = sorted(_results(report_graph, data, shapes, sources), key=ValidationResult.sort_key)
     conforms = not any(r.severity == "Violation" for r in results)
@@ -361,8 +366,10 @@ def _path_text(graph: Graph, path) -> str:
     return str(path)
 
 
+#: the prefixes reports are written with: the project's map plus the shapes' namespace
+REPORT_PREFIXES = {**prefixes(), "nkgsh": SHAPES_NS}
 _NM_GRAPH = Graph(bind_namespaces="none")
-for _p, _ns in prefixes().items():
+for _p, _ns in REPORT_PREFIXES.items():
     _NM_GRAPH.bind(_p, _ns)
 
 
@@ -411,7 +418,7 @@ def deterministic_turtle(graph: Graph) -> str:
     def name(term) -> str:
         """A term in Turtle, prefixed when safe."""
         if isinstance(term, URIRef):
-            for prefix, ns in sorted(prefixes().items(), key=lambda x: (-len(x[1]), x[0])):
+            for prefix, ns in sorted(REPORT_PREFIXES.items(), key=lambda x: (-len(x[1]), x[0])):
                 local = str(term)[len(ns):]
                 if prefix and str(term).startswith(ns) and local and _safe_local(local):
                     used_prefixes[prefix] = ns
