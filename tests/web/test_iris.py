@@ -58,6 +58,7 @@ def test_documents_about_things():
 @pytest.mark.parametrize("kind, slug, ok", [
     ("city", "rostock", True), ("instant", "1991-09-20", True), ("city", "Rostock", False),
     ("city", "ros tock", False), ("city", "../etc", False), ("city", "a/b", True), ("", "x", False),
+    ("distribution", "netzwerke-kg.ttl", True), ("city", "a..b", False), ("ci.ty", "x", False),
 ])
 def test_valid_kind_slug(kind, slug, ok):
     """Only lower-case ASCII slugs (docs/model.md) are accepted in /id, /page and /data paths."""

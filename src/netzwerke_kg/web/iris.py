@@ -31,7 +31,9 @@ DATA_FORMATS: dict[str, str] = {
 #: the languages pages are written in
 LANGUAGES = ("en", "de")
 
-_KIND_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: a kind or slug segment: lower-case ASCII, digits, '-', and '.' (the build names distributions
+#: ``id/distribution/netzwerke-kg.ttl``); never '..'
+_KIND_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 class IriMapper:
@@ -174,4 +176,6 @@ def iri_for_request_path(path: str) -> str:
 
 def valid_kind_slug(kind: str, slug: str) -> bool:
     """True when kind and slug look like our IRIs (lower-case ASCII, '-', '/' between parts)."""
-    return bool(_KIND_SLUG.match(kind)) and all(_KIND_SLUG.match(p) for p in slug.split("/"))
+    if ".." in slug or not _KIND_SLUG.match(kind) or "." in kind:
+        return False
+    return all(_KIND_SLUG.match(p) for p in slug.split("/"))

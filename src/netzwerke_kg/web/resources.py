@@ -145,6 +145,10 @@ def data(kind: str, rest: str):
         ext = MEDIA_TO_EXT[chosen]
     iri = _resource_iri(kind, slug)
     if not queries().exists(iri):
+        # a slug may itself end in a format-like extension (id/distribution/netzwerke-kg.ttl)
+        whole = iris.mapper().instance_iri(kind, rest)
+        if fmt is None and rest != slug and iris.valid_kind_slug(kind, rest) and queries().exists(whole):
+            return _rdf_response(queries().describe(whole), whole, "ttl", False)
         return not_found(iri)
     return _rdf_response(queries().describe(iri), iri, ext, negotiated)
 
