@@ -299,8 +299,17 @@ SELECT DISTINCT ?e ?dp ?date ?type ?member ?organization WHERE {{
   OPTIONAL {{ ?e org:member ?member }}
   OPTIONAL {{ ?e org:organization ?organization }}
 }}""")
-        events = _first_per(rows, "e", also="dp")
-        events.sort(key=lambda r: (str(r["date"]), str(r["e"])))
+        # an event has several types (nkg:Founding and schema:Event): keep the most specific
+        priority = [f"{self.nkg}{n}" for n in ("Founding", "Designation", "Twinning", "Participation")]
+        priority += [_P["org"] + "Membership", _P["schema"] + "Event", _P["schema"] + "EventSeries"]
+        best: dict = {}
+        for r in rows:
+            key = (r["e"], r["dp"])
+            rank = priority.index(str(r["type"])) if r.get("type") is not None else len(priority)
+            if key not in best or rank < best[key][0]:
+                best[key] = (rank, r)
+        events = [r for _, r in best.values()]
+        events.sort(key=lambda r: (str(r["date"]), str(r["e"]), str(r["dp"])))
         return events
 
     # --- labels for search and the 404 page ---------------------------------------------------

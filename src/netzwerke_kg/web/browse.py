@@ -17,6 +17,8 @@ bp = Blueprint("browse", __name__)
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
 SCHEMA = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 #: incoming links listed per page of a group
 PAGE_SIZE = 25
@@ -128,6 +130,10 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         props.setdefault(p, []).append(value_view(o, labeller))
     properties = [{"iri": str(p), "label": labeller.label(p), "comment": labeller.comment(p),
                    "curie": labeller.curie(p), "values": values} for p, values in props.items()]
+    # names first, then everything else by its label in the reader's language
+    first = [f"{RDFS}label", f"{SKOS}prefLabel", f"{SKOS}altLabel", "http://purl.org/dc/terms/title"]
+    properties.sort(key=lambda p: (first.index(p["iri"]) if p["iri"] in first else len(first),
+                                   p["label"].casefold()))
 
     incoming = []
     for g in incoming_groups:
@@ -149,7 +155,9 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         "kind": kind,
         "label": label,
         "description": descriptions,
-        "comment": labeller.comment(iri),
+        # rdfs:comment on instances is often an editor's note; it leads the page only where it is
+        # the point (a disagreement explains itself in its comment)
+        "comment": labeller.comment(iri) if kind in ("disagreement", "claim", "") else None,
         "types": types,
         "properties": properties,
         "identities": identities,
@@ -244,7 +252,13 @@ def _resource_map(q: Queries, iri: str, kind: str, outgoing, members, labeller: 
         title = i18n.translate("Location", lang)
     if not points:
         return None
-    return _map_view(points, labeller, title)
+    view = _map_view(points, labeller, title)
+    if kind == "network":
+        located = len({p["iri"] for p in points})
+        total = len({r["member"] for r in members})
+        view["caption"] = i18n.translate("{n} of {total} members have coordinates and are shown.", lang).format(
+            n=located, total=total)
+    return view
 
 
 def _map_view(points: list[dict], labeller: Labeller, title: str) -> dict:

@@ -77,6 +77,11 @@ _DE = {
     "Domain": "Definitionsbereich",
     "unknown resource": "unbekannte Ressource",
     "No resource has this IRI.": "Keine Ressource hat diese IRI.",
+    "{n} of {total} members have coordinates and are shown.":
+        "{n} von {total} Mitgliedern haben Koordinaten und sind eingezeichnet.",
+    "Role": "Rolle",
+    "Membership": "Mitgliedschaft",
+    "retrieved": "abgerufen",
 }
 
 
