@@ -226,6 +226,7 @@ class _TreeBuilder(HTMLParser):
     """Builds Node trees; tolerant of unclosed elements like browsers are."""
 
     def __init__(self):
+        """An empty document."""
         super().__init__(convert_charrefs=True)
         self.root = Node("#document", {})
         self.cur = self.root
