@@ -84,6 +84,7 @@ def _svg(html: str) -> ET.Element:
     ("/page/network/evil-network", EXTRA + 2),  # the members
     ("/page/city/rostock", 2),                  # the city and its twin city
     ("/", EXTRA + 2),                           # every city
+    ("/page/country/pl", 1),                    # the cities in a country
 ])
 def test_map_on_pages(client, path, markers):
     """#map svg: well-formed, accessible (role=img, <title>, <desc>), one linked marker per place."""

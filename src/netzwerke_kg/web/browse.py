@@ -243,6 +243,11 @@ def _resource_map(q: Queries, iri: str, kind: str, outgoing, members, labeller: 
         points = [{"lat": float(r["lat"]), "long": float(r["long"]), "iri": r["member"]}
                   for r in members if r.get("lat") is not None and r.get("long") is not None]
         title = i18n.translate("Members", lang)
+    elif kind in ("country", "region"):
+        # the places that lie in this country or region
+        inside = q.incoming(iri, f"{SCHEMA}containedInPlace", 1000, 0)
+        points = [{"lat": p["lat"], "long": p["long"], "iri": p["iri"]} for p in q.coordinates(inside)]
+        title = i18n.translate("Cities", lang)
     else:
         linked = [o for p, o in outgoing if isinstance(o, URIRef) and str(p).endswith(("twinCity", "location"))]
         places = q.coordinates([URIRef(iri), *linked])
