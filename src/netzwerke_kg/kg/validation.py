@@ -12,6 +12,7 @@ graph accordingly).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -19,7 +20,6 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
 from netzwerke_kg.kg.sources import Location, SourceError, SourceSet, load_sources
@@ -392,21 +392,49 @@ def _term_text(term, data: Graph) -> str:
 def skolemise(graph: Graph) -> Graph:
     """A copy of ``graph`` whose blank nodes are skolem IRIs made from a hash of their content.
 
-    RDF 1.1 Concepts §3.5 (replacing blank nodes with IRIs). The labels come from rdflib's
-    canonical labelling (Hogan, "Canonical Forms for Isomorphic and Equivalent RDF Graphs", 2017):
-    each blank node is named by a hash of the triples around it, refined until every node that can
-    be told apart is, so equal reports give equal IRIs whatever ids pySHACL happened to choose.
+    RDF 1.1 Concepts §3.5 (replacing blank nodes with IRIs). Each blank node starts with a hash
+    of its own triples; the hashes are then refined with those of its neighbours (colour
+    refinement, as in Hogan 2017, "Canonical Forms for Isomorphic and Equivalent RDF Graphs")
+    until no more nodes can be told apart, so equal reports give equal IRIs whatever ids pySHACL
+    chose. Nodes still tied are interchangeable; they get a running number within their class.
     """
+    bnodes = sorted({t for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)})
+    out_edges = {b: [] for b in bnodes}
+    in_edges = {b: [] for b in bnodes}
+    for s_, p, o in graph:
+        if isinstance(s_, BNode):
+            out_edges[s_].append((p, o))
+        if isinstance(o, BNode):
+            in_edges[o].append((p, s_))
+
+    def digest(text: str) -> str:
+        """A short, stable hash."""
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    colour = {b: digest("\n".join(sorted(f"{p.n3()} {'_' if isinstance(o, BNode) else o.n3()}"
+                                          for p, o in out_edges[b]))) for b in bnodes}
+    classes = len(set(colour.values()))
+    for _ in range(len(bnodes)):
+        colour = {b: digest(colour[b] + "|" + "\n".join(sorted(
+            [f"> {p.n3()} {colour[o] if isinstance(o, BNode) else o.n3()}" for p, o in out_edges[b]]
+            + [f"< {p.n3()} {colour[x] if isinstance(x, BNode) else x.n3()}" for p, x in in_edges[b]])))
+            for b in bnodes}
+        refined = len(set(colour.values()))
+        if refined == classes:
+            break
+        classes = refined
+    seen: dict[str, int] = {}
+    names = {}
+    for b in sorted(bnodes, key=lambda n: colour[n]):
+        k = seen.get(colour[b], 0)
+        seen[colour[b]] = k + 1
+        names[b] = URIRef(GENID + colour[b] + (f"-{k}" if k else ""))
+
     out = Graph(bind_namespaces="none")
     for prefix, ns in graph.namespaces():
         out.bind(prefix, ns, override=True)
-
-    def sk(term):
-        """The skolem IRI of a canonically labelled blank node; other terms unchanged."""
-        return URIRef(GENID + str(term).removeprefix("cb")) if isinstance(term, BNode) else term
-
-    for s, p, o in to_canonical_graph(graph):
-        out.add((sk(s), p, sk(o)))
+    for s_, p, o in graph:
+        out.add((names.get(s_, s_), p, names.get(o, o)))
     return out
 
 
