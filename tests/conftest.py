@@ -41,7 +41,11 @@ def built_dist(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_store(built_dist):
-    """A pyoxigraph store loaded from the built N-Quads (the default graph is the union)."""
+    """A pyoxigraph store loaded from the built N-Quads.
+
+    Its own default graph is empty: query with ``use_default_graph_as_union=True`` to see the
+    union of the named graphs, as the endpoint does.
+    """
     import pyoxigraph as ox
 
     store = ox.Store()
