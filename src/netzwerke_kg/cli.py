@@ -100,7 +100,10 @@ def cmd_validate(args) -> int:
         return EXIT_UNREADABLE
     # the text report speaks German to a German locale (LANG=de_DE.UTF-8), English otherwise
     lang = "de" if os.environ.get("LANG", "").lower().startswith("de") else "en"
-    print(report.to_json() if args.format == "json" else report.to_text(lang))
+    try:
+        print(report.to_json() if args.format == "json" else report.to_text(lang))
+    except BrokenPipeError:  # `validate | head`: the reader left, the exit code still counts
+        sys.stdout = None
     if not report.conforms or (args.strict and report.warnings):
         return EXIT_INVALID
     return EXIT_OK

@@ -42,7 +42,7 @@ _LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SCHEMA.name, SH.name)
 _WORDS = {
     "en": {
         "title": "Validation report",
-        "summary": "{v} violation(s), {w} warning(s), {i} note(s)",
+        "counts": (("violation", "violations"), ("warning", "warnings"), ("note", "notes")),
         "ok": "The data conforms: nothing must be fixed.",
         "ok_warn": "The data conforms; the warnings below are worth a look but block nothing.",
         "bad": "The data does NOT conform: fix every violation below, then run "
@@ -58,7 +58,7 @@ _WORDS = {
     },
     "de": {
         "title": "Prüfbericht",
-        "summary": "{v} Verstoß/Verstöße, {w} Warnung(en), {i} Hinweis(e)",
+        "counts": (("Verstoß", "Verstöße"), ("Warnung", "Warnungen"), ("Hinweis", "Hinweise")),
         "ok": "Die Daten sind gültig: nichts muss korrigiert werden.",
         "ok_warn": "Die Daten sind gültig; die Warnungen unten sind einen Blick wert, "
                    "blockieren aber nichts.",
@@ -164,7 +164,8 @@ class ValidationReport:
     def summary(self, lang: str = "en") -> str:
         """One line: N violations, M warnings, K notes."""
         words = _WORDS.get(lang, _WORDS["en"])
-        return words["summary"].format(v=len(self.violations), w=len(self.warnings), i=len(self.infos))
+        counts = (len(self.violations), len(self.warnings), len(self.infos))
+        return ", ".join(f"{n} {forms[0] if n == 1 else forms[1]}" for n, forms in zip(counts, words["counts"]))
 
     def to_text(self, lang: str = "en") -> str:
         """A plain-language report grouped by resource, with file and line of each resource."""
