@@ -226,6 +226,16 @@ SELECT ?place ?lat ?long WHERE {{ {values} ?place geo:lat ?lat ; geo:long ?long 
                 continue  # a malformed coordinate is left off the map rather than failing the page
         return out
 
+    def event_places(self, iri: str) -> list[URIRef]:
+        """Where an event or the editions of an event series took place (schema:location, nkg:host)."""
+        ref = iri_ref(iri)
+        rows = self._select(f"""
+SELECT DISTINCT ?place WHERE {{
+  {{ {ref} ?p ?place }} UNION {{ ?edition schema:superEvent {ref} ; ?p ?place }}
+  FILTER(?p IN (schema:location, nkg:host) && isIRI(?place))
+}} ORDER BY ?place""")
+        return [r["place"] for r in rows]
+
     # --- provenance, claims, disagreements ----------------------------------------------------
 
     def provenance(self, iri: str) -> list[dict]:

@@ -211,3 +211,25 @@ def test_ontology_page(client):
     membership = [s for s in shapes if s.find_all("h3")[0].text().strip().lower() == "membership"][0]
     required = [tr.find_all("td")[0].text() for tr in membership.find_all("tr", class_="required")]
     assert any("member" in r for r in required)
+
+
+def test_timeline_merges_same_year_ranges(client):
+    """An edition from 27 to 29 September is one entry with a range; a membership that ends years
+    later keeps a separate 'ends' entry."""
+    from rdflib import Literal, URIRef
+
+    from netzwerke_kg.queries import Labeller
+    from netzwerke_kg.web import timeline
+
+    schema, org = "https://schema.org/", "http://www.w3.org/ns/org#"
+    edition, ms = URIRef(BASE + "id/conference/x-2021"), URIRef(BASE + "id/membership/y")
+    rows = [
+        {"e": edition, "dp": URIRef(schema + "startDate"), "date": Literal("2021-09-27"), "type": URIRef(schema + "Event")},
+        {"e": edition, "dp": URIRef(schema + "endDate"), "date": Literal("2021-09-29"), "type": URIRef(schema + "Event")},
+        {"e": ms, "dp": URIRef(schema + "startDate"), "date": Literal("1991"), "type": URIRef(org + "Membership")},
+        {"e": ms, "dp": URIRef(schema + "endDate"), "date": Literal("1995"), "type": URIRef(org + "Membership")},
+    ]
+    with client.application.test_request_context("/page/city/rostock"):
+        entries = timeline.entries(rows, BASE + "id/city/rostock", Labeller({}, "en"), "en")
+    assert [(e["date"], e["until"], e["qualifier"]) for e in entries] == [
+        ("2021-09-27", "2021-09-29", ""), ("1991", None, ""), ("1995", None, "ends")]

@@ -128,6 +128,9 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         if str(p) == OWL_SAMEAS and isinstance(o, URIRef) and not m.is_ours(o):
             identities.append(_identity(o))
         props.setdefault(p, []).append(value_view(o, labeller))
+    for values in props.values():
+        # literals in the reader's language first, then untagged, then the other languages
+        values.sort(key=lambda v: 0 if v.get("lang") == lang else (1 if not v.get("lang") else 2))
     properties = [{"iri": str(p), "label": labeller.label(p), "comment": labeller.comment(p),
                    "curie": labeller.curie(p), "values": values} for p, values in props.items()]
     # names first, then everything else by its label in the reader's language
@@ -248,11 +251,15 @@ def _resource_map(q: Queries, iri: str, kind: str, outgoing, members, labeller: 
         inside = q.incoming(iri, f"{SCHEMA}containedInPlace", 1000, 0)
         points = [{"lat": p["lat"], "long": p["long"], "iri": p["iri"]} for p in q.coordinates(inside)]
         title = i18n.translate("Cities", lang)
+    elif kind == "conference":
+        points = [{"lat": p["lat"], "long": p["long"], "iri": p["iri"]}
+                  for p in q.coordinates(q.event_places(iri))]
+        title = i18n.translate("Location", lang)
     else:
         linked = [o for p, o in outgoing if isinstance(o, URIRef) and str(p).endswith(("twinCity", "location"))]
         places = q.coordinates([URIRef(iri), *linked])
         points = [{"lat": p["lat"], "long": p["long"], "iri": p["iri"]} for p in places]
-        if not any(str(p["iri"]) == iri for p in points) and kind != "conference":
+        if not any(str(p["iri"]) == iri for p in points):
             return None
         title = i18n.translate("Location", lang)
     if not points:

@@ -39,10 +39,20 @@ def _kind_word(type_iri, lang: str) -> str | None:
 
 def entries(rows: list[dict], subject: str, labeller: Labeller, lang: str) -> list[dict]:
     """Timeline entries (date, datetime attribute, text, link, kind) from queries.timeline rows."""
+    # an event that starts and ends in the same year is one entry with a date range
+    ends = {}
+    for r in rows:
+        if str(r["dp"]) == f"{SCHEMA}endDate":
+            ends[r["e"]] = str(r["date"])
+    starts = {r["e"]: str(r["date"]) for r in rows if str(r["dp"]) == f"{SCHEMA}startDate"}
+    merged = {e for e, end in ends.items() if e in starts and starts[e][:4] == end[:4]}
     out = []
     for r in rows:
         event = r["e"]
         date = str(r["date"])
+        if event in merged and str(r["dp"]) == f"{SCHEMA}endDate":
+            continue
+        until = ends[event] if event in merged and ends[event] != date else None
         if r.get("type") is not None and str(r["type"]) == f"{ORG}Membership":
             # name the other side of the membership: the member on a network page, the network elsewhere
             other = r.get("member") if str(r.get("organization")) == subject else r.get("organization")
@@ -54,6 +64,7 @@ def entries(rows: list[dict], subject: str, labeller: Labeller, lang: str) -> li
         word = _DATE_WORDS.get(str(r["dp"]), {}).get(lang, "")
         out.append({
             "date": date,
+            "until": until,
             "datetime": date if len(date) in (4, 7, 10) else None,
             "text": text,
             "qualifier": word,
