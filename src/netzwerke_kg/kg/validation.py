@@ -86,7 +86,7 @@ class ValidationResult:
     value: str | None  # the offending value in Turtle notation, if any
     messages: tuple[tuple[str, str], ...]  # (language, text), sorted
     shape: str | None  # the node shape the result belongs to (IRI)
-    source_shape: str | None  # the shape that produced it (node or property shape; may be a bnode)
+    source_shape: str | None  # the named shape that produced it (None for a blank property shape)
     constraint: str | None  # sh:sourceConstraintComponent IRI
     location: Location | None  # where the focus node is defined
     focus_labels: tuple[tuple[str, str], ...] = ()  # (language, label) of the focus node
@@ -274,10 +274,11 @@ def _results(report: Graph, data: Graph, shapes: Graph, sources: SourceSet):
                 focus=str(focus),
                 severity=severity,
                 path=str(path) if isinstance(path, URIRef) else (_path_text(report, path) if path else None),
-                value=_term_text(value, data) if value is not None else None,
+                value=_term_text(value) if value is not None else None,
                 messages=messages,
                 shape=_node_shape(shapes, source_shape),
-                source_shape=str(source_shape) if source_shape is not None else None,
+                # a blank property shape has no stable name: JSON must not change between runs
+                source_shape=str(source_shape) if isinstance(source_shape, URIRef) else None,
                 constraint=str(constraint) if constraint is not None else None,
                 location=sources.locate(focus) if isinstance(focus, URIRef) else None,
                 focus_labels=_labels(data, focus),
@@ -382,7 +383,7 @@ def _short(iri: str) -> str:
         return f"<{iri}>"
 
 
-def _term_text(term, data: Graph) -> str:
+def _term_text(term) -> str:
     """A value in Turtle notation with the project's prefixes (e.g. ``"12"^^xsd:integer``)."""
     return term.n3(_NM_GRAPH.namespace_manager)
 
