@@ -78,7 +78,7 @@ class Tab:
     def shot(self, name: str) -> Path:
         """Save a full-page screenshot under test-artefacts/browser/."""
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTEFACTS / f"{name}.png"
+        path = ARTEFACTS / f"site-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 

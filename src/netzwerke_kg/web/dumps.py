@@ -175,7 +175,9 @@ def citation(manifest: dict) -> str:
     """One citation line: title, publisher, version, issued date, URL."""
     title = manifest.get("name") or "netzwerke-kg"
     issued = str(manifest.get("issued") or "")[:10]
-    url = absolute(site_url("/downloads"))
+    # The canonical public address (under the base IRI), not whichever host served this page.
+    base = manifest.get("base_iri") or current_app.config["SETTINGS"].base_iri
+    url = base + "downloads"
     return (
         f"{title}: International city networks of Rostock (knowledge graph). {PUBLISHER}. "
         f"Version {manifest.get('version')}, issued {issued}. {url}. Licence {LICENSE['name']}."
