@@ -70,7 +70,9 @@ def test_build_map_keeps_only_visible_countries():
 def client(tmp_path_factory):
     """A client of the app over the tiny build."""
     root, dist = tiny_build(tmp_path_factory)
-    return tiny_app(root, dist).test_client()
+    app = tiny_app(root, dist)
+    yield app.test_client()
+    app.extensions["netzwerke_kg.backend"].close()
 
 
 def _svg(html: str) -> ET.Element:

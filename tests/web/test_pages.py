@@ -17,7 +17,9 @@ PAGE_SIZE = 25  # web.browse.PAGE_SIZE
 def client(tmp_path_factory):
     """A client of the app over the tiny build."""
     root, dist = tiny_build(tmp_path_factory)
-    return tiny_app(root, dist).test_client()
+    app = tiny_app(root, dist)
+    yield app.test_client()
+    app.extensions["netzwerke_kg.backend"].close()
 
 
 def page(client, path, **headers):
@@ -233,3 +235,21 @@ def test_timeline_merges_same_year_ranges(client):
         entries = timeline.entries(rows, BASE + "id/city/rostock", Labeller({}, "en"), "en")
     assert [(e["date"], e["until"], e["qualifier"]) for e in entries] == [
         ("2021-09-27", "2021-09-29", ""), ("1991", None, ""), ("1995", None, "ends")]
+
+
+def test_project_pages_over_the_real_build(app):
+    """Over the project's own build: four networks with members on the home page; every network
+    page has a members table and map; Rostock belongs to all four networks."""
+    client = app.test_client()
+    home = page(client, "/?lang=en")
+    cards = home.by_id("networks").find_all("div", class_="card")
+    assert len(cards) == 4
+    for card in cards:
+        assert int(card.find_all("strong")[0].text()) > 0
+        href = card.find_all("a", class_="network-link")[0].attrs["href"]
+        network = page(client, href)
+        assert network.by_id("members").find_all("a", class_="city-link")
+        assert network.by_id("map").find_all("svg")
+        assert network.by_id("provenance").find_all("tr")
+    rostock = page(client, "/page/city/rostock?lang=en")
+    assert len(rostock.by_id("memberships").find_all("a", class_="network-link")) == 4

@@ -32,7 +32,9 @@ BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.
 def tiny(tmp_path_factory):
     """The app over the tiny build (canonical base IRI)."""
     root, dist = tiny_build(tmp_path_factory)
-    return tiny_app(root, dist)
+    app = tiny_app(root, dist)
+    yield app
+    app.extensions["netzwerke_kg.backend"].close()
 
 
 @pytest.fixture(scope="module")
@@ -115,12 +117,8 @@ def test_every_kind_and_format_on_the_tiny_project(tiny, tmp_path):
     _check_every_kind_and_format(tiny, tmp_path)
 
 
-def test_every_kind_and_format_on_the_project_data(request, tmp_path):
-    """The same over the project's real build (engineer D's ``app`` fixture)."""
-    try:
-        app = request.getfixturevalue("app")
-    except pytest.FixtureLookupError:
-        pytest.skip("tests/web/conftest.py (engineer D's app fixture) has not landed yet")
+def test_every_kind_and_format_on_the_project_data(app, tmp_path):
+    """The same over the project's real build (the shared ``app`` fixture of tests/web/conftest.py)."""
     _check_every_kind_and_format(app, tmp_path)
 
 
@@ -235,7 +233,9 @@ def test_sub_path_deployment(tiny):
 def other_base(tmp_path_factory):
     """The tiny project built under another base IRI than the host it is served from."""
     root, dist = tiny_build(tmp_path_factory, base_iri="https://data.example.org/kg/")
-    return tiny_app(root, dist, base_iri="https://data.example.org/kg/")
+    app = tiny_app(root, dist, base_iri="https://data.example.org/kg/")
+    yield app
+    app.extensions["netzwerke_kg.backend"].close()
 
 
 def test_base_iri_differs_from_server_host(other_base, tmp_path):

@@ -23,7 +23,9 @@ PAGES = ["/", "/page/network/evil-network", "/page/city/rostock", "/page/source/
 def client(tmp_path_factory):
     """A client of the app over the evil tiny build."""
     root, dist = tiny_build(tmp_path_factory)
-    return tiny_app(root, dist).test_client()
+    app = tiny_app(root, dist)
+    yield app.test_client()
+    app.extensions["netzwerke_kg.backend"].close()
 
 
 def _scripts(doc):
