@@ -40,9 +40,10 @@ class QueryRunner:
         # SPARQL 1.1 Protocol §2.1.4: dataset parameters given by the client replace the query's own.
         dg = list(default_graph_uris) or None
         ng = list(named_graph_uris) or None
-        if dg is not None and ng is None:
-            ng = sorted(self.graphs) if not info.from_named else None
-        if ng is not None and dg is None:
+        # Whichever of the two the client leaves out stays "all our graphs", on both backends alike.
+        if dg is not None and ng is None and self.graphs:
+            ng = sorted(self.graphs)
+        if ng is not None and dg is None and self.graphs:
             dg = sorted(self.graphs)
         answer = self._run(sparql, info, dg, ng, timeout or self.settings.query_timeout, max_rows)
         return info, answer

@@ -1,0 +1,185 @@
+"""A remote SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, QLever …) behind the same interface, over SPARQLWrapper.
+
+Queries are scoped to our named graphs: engines such as Virtuoso take the union of *all* their
+graphs (system graphs included) as the default graph, so when the client names no dataset we send
+``default-graph-uri`` and ``named-graph-uri`` for every graph in dist/manifest.json (SPARQL 1.1
+Protocol §2.1.4). Answers are read as SPARQL JSON / Turtle and re-serialised by results.py, so
+both backends answer every format identically. The endpoint is asked afresh on every request, so
+the backend recovers by itself when an unreachable endpoint comes back.
+"""
+
+from __future__ import annotations
+
+import http.client
+import math
+import socket
+import urllib.error
+
+from netzwerke_kg.backends import results
+from netzwerke_kg.backends.base import (
+    Backend,
+    BackendUnavailableError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+)
+from netzwerke_kg.backends.common import QueryRunner
+from netzwerke_kg.config import Settings
+
+#: seconds the local syntax check may take (it runs on an empty store, see _check_syntax)
+SYNTAX_CHECK_SECONDS = 2.0
+
+
+class RemoteEndpointError(BackendUnavailableError):
+    """The remote endpoint answered, but with an error of its own (HTTP 502)."""
+
+
+class RemoteBackend(QueryRunner, Backend):
+    """Any SPARQL 1.1 endpoint, scoped to our named graphs."""
+
+    name = "remote"
+
+    def __init__(self, settings: Settings):
+        """Remember the endpoint and our graph IRIs (from dist/manifest.json when present)."""
+        super().__init__(settings)
+        from netzwerke_kg.backends.embedded import read_manifest, void_graph_iri
+        from netzwerke_kg.backends.pool import WorkerPool, worker_argv
+
+        self.endpoint = settings.endpoint
+        manifest = read_manifest(settings.dist_dir)
+        names = set(manifest.get("graphs") or ())
+        if names:
+            names.add(void_graph_iri(settings, manifest))
+        self.graphs = frozenset(names) if names else None  # None: no manifest, no scoping possible
+        # One empty-store worker checks syntax locally, so a syntax error reads the same on both backends.
+        self._syntax = WorkerPool(worker_argv(), 1)
+
+    def _check_syntax(self, sparql: str) -> None:
+        """Parse with pyoxigraph on an empty store; raise QuerySyntaxError with its message and position."""
+        try:
+            answer = self._syntax.call({"op": "query", "sparql": sparql, "max_rows": 0}, SYNTAX_CHECK_SECONDS)
+        except QueryTimeoutError:
+            return  # it parsed and is busy evaluating (e.g. big VALUES blocks): syntax is fine
+        if not answer.get("ok") and answer.get("kind") == "syntax":
+            raise QuerySyntaxError(f"Syntax error in the query: {answer['message']}")
+
+    def _wrapper(self, sparql: str, info, default_graphs, named_graphs, timeout: float):
+        """A SPARQLWrapper set up for one request."""
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        sw = SPARQLWrapper(self.endpoint, agent="netzwerke-kg (+https://w3id.org/netzwerke-kg/)")
+        sw.setMethod(POST)
+        sw.setTimeout(max(1, math.ceil(timeout)))
+        if default_graphs is None and named_graphs is None and not info.has_dataset_clause and self.graphs:
+            default_graphs = named_graphs = sorted(self.graphs)
+        for g in default_graphs or ():
+            sw.addParameter("default-graph-uri", g)
+        for g in named_graphs or ():
+            sw.addParameter("named-graph-uri", g)
+        sw.setQuery(sparql)
+        return sw
+
+    def _run(self, sparql, info, default_graphs, named_graphs, timeout, max_rows) -> dict:
+        """Ask the endpoint; answers come back as neutral terms."""
+        from SPARQLWrapper import JSON, TURTLE
+
+        self._check_syntax(sparql)
+        sw = self._wrapper(sparql, info, default_graphs, named_graphs, timeout)
+        graph = info.form in ("CONSTRUCT", "DESCRIBE")
+        sw.setReturnFormat(TURTLE if graph else JSON)
+        raw = self._call(sw, timeout)
+        if graph:
+            return self._graph_answer(raw, max_rows)
+        data = raw if isinstance(raw, dict) else {}
+        if "boolean" in data:
+            return {"form": "ASK", "boolean": bool(data["boolean"])}
+        variables = list(data.get("head", {}).get("vars", []))
+        bindings = data.get("results", {}).get("bindings", [])
+        truncated = max_rows is not None and len(bindings) > max_rows
+        rows = [tuple(results.from_json_binding(b[v]) if v in b else None for v in variables)
+                for b in (bindings[:max_rows] if max_rows is not None else bindings)]
+        return {"form": "SELECT", "vars": variables, "rows": rows, "truncated": truncated}
+
+    def _graph_answer(self, raw, max_rows) -> dict:
+        """Parse a Turtle answer into neutral triples, deduplicated and capped."""
+        import pyoxigraph as ox
+
+        data = raw if isinstance(raw, bytes) else str(raw).encode()
+        try:
+            parsed = ox.parse(data, format=ox.RdfFormat.TURTLE)
+            seen, truncated = [], False
+            unique = set()
+            for t in parsed:
+                triple = (results.from_ox(t.subject), results.from_ox(t.predicate), results.from_ox(t.object))
+                if triple in unique:
+                    continue
+                if max_rows is not None and len(unique) >= max_rows:
+                    truncated = True
+                    break
+                unique.add(triple)
+                seen.append(triple)
+        except SyntaxError as exc:
+            raise RemoteEndpointError(f"The endpoint {self.endpoint} sent unreadable Turtle: {exc}") from None
+        return {"form": "GRAPH", "triples": seen, "truncated": truncated}
+
+    def _call(self, sw, timeout: float):
+        """Send the request, translating transport failures into backend errors."""
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        try:
+            return sw.query().convert()
+        except QueryBadFormed as exc:
+            raise QuerySyntaxError(f"The endpoint rejected the query: {_short(exc)}") from None
+        except SPARQLWrapperException as exc:
+            raise RemoteEndpointError(f"The SPARQL endpoint {self.endpoint} failed: {_short(exc)}") from None
+        except (TimeoutError, socket.timeout):
+            raise QueryTimeoutError(
+                f"The query was stopped after {timeout:g} s (the time limit of this endpoint): "
+                f"{self.endpoint} did not answer in time."
+            ) from None
+        except urllib.error.HTTPError as exc:
+            raise RemoteEndpointError(f"The SPARQL endpoint {self.endpoint} answered HTTP {exc.code}.") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+                raise QueryTimeoutError(
+                    f"The query was stopped after {timeout:g} s: {self.endpoint} did not answer in time."
+                ) from None
+            raise BackendUnavailableError(
+                f"The SPARQL endpoint {self.endpoint} cannot be reached ({exc.reason}). "
+                "Try again later; this server reconnects by itself."
+            ) from None
+        except (ConnectionError, http.client.HTTPException, OSError) as exc:
+            raise BackendUnavailableError(
+                f"The SPARQL endpoint {self.endpoint} cannot be reached ({exc}). "
+                "Try again later; this server reconnects by itself."
+            ) from None
+        except ValueError as exc:  # convert() on a body that is not what the Content-Type says
+            raise RemoteEndpointError(f"The endpoint {self.endpoint} sent an unreadable answer: {exc}") from None
+
+    def ping(self) -> dict:
+        """Health: the endpoint answers ``ASK {}`` within a few seconds."""
+        from SPARQLWrapper import JSON
+
+        from netzwerke_kg.backends.limits import inspect_query
+
+        try:
+            sw = self._wrapper("ASK {}", inspect_query("ASK {}"), None, None, min(5.0, self.settings.query_timeout))
+            sw.setReturnFormat(JSON)
+            self._call(sw, 5.0)
+        except BackendUnavailableError as exc:
+            return {"ok": False, "backend": self.name, "endpoint": self.endpoint, "detail": str(exc)}
+        except QueryTimeoutError:
+            return {"ok": False, "backend": self.name, "endpoint": self.endpoint,
+                    "detail": f"{self.endpoint} did not answer ASK {{}} within 5 s"}
+        detail = "reachable" if self.graphs else "reachable; no dist/manifest.json, so queries are not scoped to our graphs"
+        return {"ok": True, "backend": self.name, "endpoint": self.endpoint, "detail": detail,
+                "graphs": len(self.graphs or ())}
+
+    def close(self) -> None:
+        """Stop the syntax-check worker."""
+        self._syntax.close()
+
+
+def _short(exc: Exception) -> str:
+    """The first lines of an exception message (SPARQLWrapper appends whole response bodies)."""
+    text = " ".join(str(exc).split())
+    return text[:500]
