@@ -229,6 +229,25 @@ def test_sub_path_deployment(tiny):
                 assert urlsplit(url).path.startswith("/kg/"), (path, node.tag, url)
 
 
+def test_trusted_proxy_prefix(tiny):
+    """With trust_proxy, X-Forwarded-Prefix/Host (ProxyFix) shape redirects and links the same way."""
+    from netzwerke_kg.web import create_app
+
+    proxied = create_app(tiny.config["SETTINGS"].with_(trust_proxy=True),
+                         backend=tiny.extensions["netzwerke_kg.backend"])
+    client = proxied.test_client()
+    headers = {"Accept": BROWSER_ACCEPT, "X-Forwarded-Prefix": "/kg", "X-Forwarded-Host": "kg.example",
+               "X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.1"}
+    r = client.get("/id/city/gdansk", headers=headers)
+    assert r.status_code == 303 and urlsplit(r.headers["Location"]).path == "/kg/page/city/gdansk"
+    page = client.get("/page/city/gdansk", headers=headers)
+    alternates = [link["href"] for link in links(page) if link["rel"] == "alternate"]
+    assert all(h.startswith("https://kg.example/kg/data/city/gdansk.") for h in alternates)
+    # without trust, the same headers change nothing
+    r = tiny.test_client().get("/id/city/gdansk", headers=headers)
+    assert urlsplit(r.headers["Location"]).path == "/page/city/gdansk"
+
+
 @pytest.fixture(scope="module")
 def other_base(tmp_path_factory):
     """The tiny project built under another base IRI than the host it is served from."""
