@@ -61,10 +61,11 @@ class BuildRefused(Exception):
 
 @dataclass
 class BuildResult:
-    """What a build wrote: the directory and its manifest (as a dict)."""
+    """What a build wrote: the directory, its manifest (as a dict) and the validation report."""
 
     out: Path
     manifest: dict
+    report: object = None
 
     def summary(self) -> str:
         """A few human lines about the build."""
@@ -190,12 +191,19 @@ def read_exact(sources: SourceSet, f) -> Graph:
 
     rdflib normalises some literals while parsing (``"054"^^xsd:integer`` becomes ``"54"``,
     ``"2020-01-01Z"^^xsd:date`` loses its zone), so the published triples are read by pyoxigraph,
-    which keeps every lexical form, with the same base IRI kg.sources uses.
+    which keeps every lexical form, with the same base IRI kg.sources uses. pyoxigraph lower-cases
+    language tags (allowed by RDF 1.1 Concepts §3.3), so their spelling (``sr-Cyrl``) is taken back
+    from rdflib's reading of the same file.
     """
     full = f.path if f.path.is_absolute() else sources.root / f.path
+    spelled = {(str(o), o.language.lower()): o.language
+               for o in sources.dataset.graph(f.graph_iri()).objects() if isinstance(o, Literal) and o.language}
     g = Graph(bind_namespaces="none")
     for q in ox.parse(full.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=full.resolve().as_uri()):
-        g.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
+        o = _from_ox(q.object)
+        if isinstance(o, Literal) and o.language:
+            o = Literal(str(o), lang=spelled.get((str(o), o.language.lower()), o.language))
+        g.add((_from_ox(q.subject), _from_ox(q.predicate), o))
     return g
 
 
@@ -458,7 +466,7 @@ def build(root, out, base_iri: str | None = None) -> BuildResult:
         # what was validated must be what is published
         raise SourceError("the sources changed while building; nothing was written, build again")
     _write_atomically(out, files)
-    return BuildResult(out=out, manifest=json.loads(files["manifest.json"]))
+    return BuildResult(out=out, manifest=json.loads(files["manifest.json"]), report=report)
 
 
 def _write_atomically(out: Path, files: dict[str, bytes]) -> None:
