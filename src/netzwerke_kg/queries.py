@@ -185,6 +185,20 @@ SELECT ?n (COUNT(DISTINCT ?m) AS ?members) WHERE {
 } GROUP BY ?n ORDER BY ?n""")
         return [{"iri": r["n"], "members": int(r["members"])} for r in rows]
 
+    def stated_member_counts(self) -> dict:
+        """The latest member-count claim per subject: ``{subject: row(value, date, approx, source)}``."""
+        rows = self._select("""
+SELECT ?subject ?value ?date ?approx ?source ?claim WHERE {
+  ?claim rdf:predicate nkg:memberCount ; rdf:subject ?subject ; rdf:object ?value .
+  OPTIONAL { ?claim dcterms:date ?date }
+  OPTIONAL { ?claim nkg:approximate ?approx }
+  OPTIONAL { ?claim prov:wasDerivedFrom ?source }
+} ORDER BY ?subject DESC(STR(?date)) ?claim""")
+        latest: dict = {}
+        for r in rows:
+            latest.setdefault(r["subject"], r)
+        return latest
+
     def members(self, network: str) -> list[dict]:
         """Members of a network: member, membership, role, start and end, coordinates."""
         rows = self._select(f"""

@@ -191,6 +191,10 @@ def test_home_page(client):
     assert len(cards) == 1
     assert cards[0].find_all("a", class_="network-link")[0].attrs["href"] == "/page/network/evil-network?lang=en"
     assert cards[0].find_all("strong")[0].text() == str(EXTRA + 2)
+    # the latest stated member count (a claim) with its date, linking to the claim
+    stated = cards[0].find_all("p", class_="stated")[0].find_all("a")[0]
+    assert stated.attrs["href"] == "/page/claim/evil-member-count-2025?lang=en"
+    assert stated.text().endswith("100 (2025)")
     figures = doc.by_id("dataset").find_all("dd")
     assert int(figures[0].text()) > 0 and int(figures[2].text()) == 1
     assert "conforms" in figures[4].text()

@@ -189,6 +189,9 @@ def test_search(client):
     assert hrefs == ["/page/city/gdansk"]
     doc = parse_html(client.get("/search?q=zzzzzz").get_data(as_text=True))
     assert doc.by_id("results").find_all("a") == []
+    # no label contains "gdansc", so the nearest labels are offered
+    doc = parse_html(client.get("/search?q=gdansc").get_data(as_text=True))
+    assert "/page/city/gdansk" in [a.attrs["href"] for a in doc.by_id("suggestions").find_all("a")]
 
 
 def test_ontology_document(client):

@@ -322,9 +322,17 @@ def home():
     figures = q.figures()
     manifest = _manifest()
     labeller = _labeller(q, [n["iri"] for n in networks] + [c["iri"] for c in cities], lang)
+    stated = q.stated_member_counts()
     network_views = []
     for n in networks:
-        network_views.append({"link": value_view(n["iri"], labeller), "members": n["members"]})
+        claim = stated.get(n["iri"])
+        network_views.append({
+            "link": value_view(n["iri"], labeller), "members": n["members"],
+            "stated": None if claim is None else {
+                "value": str(claim["value"]),
+                "date": str(claim["date"]) if claim.get("date") is not None else None,
+                "approximate": claim.get("approx") is not None and claim["approx"].toPython() is True,
+                "href": iris.page_url(claim["claim"])}})
     city_points = [c for c in cities if iris.mapper().kind_slug(str(c["iri"])) and
                    iris.mapper().kind_slug(str(c["iri"]))[0] == "city"]
     map_ctx = _map_view(city_points, labeller, i18n.translate("All cities", lang)) if city_points else None
@@ -355,13 +363,17 @@ def search():
     q = _q()
     lang = i18n.choose_language()
     text = request.args.get("q", "").strip()[:200]
-    results = []
+    results, suggestions = [], []
     if text:
         rows = q.search(text)
         labeller = _labeller(q, [r["iri"] for r in rows], lang)
         results = [{"link": value_view(r["iri"], labeller), "matched": str(r["label"])} for r in rows]
+        if not results:
+            # nothing contains the text: offer the most similar labels instead
+            suggestions = [{"iri": str(s["iri"]), "label": str(s["label"]), "href": iris.page_url(s["iri"])}
+                           for s in q.nearest(text)]
     body = render_template("not_found.html", search_only=True, query=text, results=results,
-                           suggestions=[], iri=None, path=request.path)
+                           suggestions=suggestions, iri=None, path=request.path)
     response = Response(body)
     response.vary.add("Accept-Language")
     return response

@@ -80,6 +80,8 @@ _DE = {
     "{n} of {total} members have coordinates and are shown.":
         "{n} von {total} Mitgliedern haben Koordinaten und sind eingezeichnet.",
     "Role": "Rolle",
+    "in the graph": "im Graphen",
+    "stated": "laut Quelle",
     "Members of this network": "Mitglieder dieses Netzwerks",
     "Networks this city belongs to": "Netzwerke, denen diese Stadt angehört",
     "Memberships": "Mitgliedschaften",
