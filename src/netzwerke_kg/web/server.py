@@ -1,0 +1,92 @@
+"""``netzwerke-kg serve``: build dist/ when needed, then run the app under gunicorn (or Flask's debug server).
+
+gunicorn is driven through its documented custom-application API
+(https://docs.gunicorn.org/en/stable/custom.html, ``gunicorn.app.base.BaseApplication``): each
+worker calls the app factory, so each builds its own backend (and its own query workers).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from netzwerke_kg.config import Settings
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, workers: int = 2,
+          dev: bool = False) -> int:
+    """Build dist/ if missing or stale, print the URLs, and serve until interrupted; the exit code."""
+    from netzwerke_kg.kg.build import BuildRefused, ensure_built
+    from netzwerke_kg.kg.sources import SourceError
+
+    if settings.endpoint is None or not (settings.dist_dir / "manifest.json").is_file():
+        try:
+            built = ensure_built(settings.root, settings.dist_dir, base_iri=_explicit_base(settings))
+        except SourceError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except BuildRefused as exc:
+            print(exc.report.to_text(), file=sys.stderr)
+            print("error: the sources violate the shapes; fix them (see above) and serve again", file=sys.stderr)
+            return 1
+        if built is not None:
+            print(built.summary().splitlines()[0])
+    base = f"http://{_url_host(host)}:{port}"
+    backend = f"remote endpoint {settings.endpoint}" if settings.endpoint else f"embedded store from {settings.dist_dir}"
+    print(f"netzwerke-kg serving {backend}")
+    for label, path in (("home", "/"), ("SPARQL endpoint", "/sparql"), ("health", "/health")):
+        print(f"  {label:16} {base}{path}")
+    sys.stdout.flush()
+    if dev:
+        from netzwerke_kg.web import create_app
+
+        create_app(settings).run(host=host, port=port, debug=True, use_reloader=False)
+        return 0
+    return _gunicorn(settings, host, port, workers)
+
+
+def _explicit_base(settings: Settings) -> str | None:
+    """The base IRI to build with, when it differs from the canonical one."""
+    from netzwerke_kg.namespaces import DEFAULT_BASE_IRI
+
+    return settings.base_iri if settings.base_iri != DEFAULT_BASE_IRI else None
+
+
+def _url_host(host: str) -> str:
+    """A host as it appears in a URL (IPv6 in brackets; 0.0.0.0 shown as 127.0.0.1)."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> int:
+    """Run gunicorn with the app factory in-process."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        """gunicorn's custom application: our options, our factory."""
+
+        def load_config(self):
+            """Pass bind, workers and timeouts to gunicorn."""
+            options = {
+                "bind": f"{_url_host(host) if ':' in host else host}:{port}",
+                "workers": max(1, workers),
+                # Longer than the query timeout, so our 503 arrives before gunicorn kills a worker.
+                "timeout": int(settings.query_timeout) + 30,
+                "accesslog": "-",
+                "errorlog": "-",
+                "loglevel": "info",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            """The WSGI app, built by the factory in each worker."""
+            import logging
+
+            from netzwerke_kg.web import create_app
+
+            logging.basicConfig(level=logging.INFO, format="%(message)s")
+            return create_app(settings)
+
+    Application().run()
+    return 0
