@@ -75,9 +75,13 @@ def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> int:
                 "accesslog": "-",
                 "errorlog": "-",
                 "loglevel": "info",
+                # gunicorn 23+ opens a control socket at one fixed path per user; two servers
+                # (or a test run next to `make serve`) would fight over it, and we do not use it.
+                "control_socket_disable": True,
             }
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # older gunicorn has no control socket
+                    self.cfg.set(key, value)
 
         def load(self):
             """The WSGI app, built by the factory in each worker."""
