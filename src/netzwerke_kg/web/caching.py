@@ -100,7 +100,12 @@ def apply_caching(response: Response) -> Response:
         response.set_etag(tag, weak=weak)
 
     if _not_modified(response):
+        # Release what a streamed body holds (a file, a query cursor) before dropping it.
+        original = response.response
+        if hasattr(original, "close"):
+            original.close()
         response.status_code = 304
+        response.direct_passthrough = False
         response.set_data(b"")
         return response
     if compress and body is not None:
