@@ -161,3 +161,16 @@ def backend_app(request):
 def sparql_client(backend_app):
     """A test client of ``backend_app``."""
     return backend_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def oracle_store(built_dist):
+    """The answer key: pyoxigraph in-process over the build's quads plus void.ttl in {base}graph/void."""
+    import pyoxigraph as ox
+
+    manifest = json.loads((built_dist / "manifest.json").read_text())
+    store = ox.Store()
+    store.bulk_load(path=str(built_dist / "netzwerke-kg.nq"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(built_dist / "void.ttl"), format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode(f"{manifest['base_iri']}graph/void"))
+    return store
