@@ -47,6 +47,8 @@ def test_no_injected_elements(client, path, lang):
     assert doc.find_all("b") == []
     for node in doc.iter():
         assert not any(name.startswith("on") for name in node.attrs), (node.tag, node.attrs)
+        # nothing inline for a strict Content-Security-Policy (style-src 'self') to refuse
+        assert "style" not in node.attrs and node.tag != "style", (node.tag, node.attrs)
 
 
 def test_labels_render_as_text(client):
