@@ -222,3 +222,10 @@ def test_syntax_error_is_raised_before_validation(tmp_path):
         validate_project(root)
     assert caught.value.location.path == Path("data/x.ttl")
     assert caught.value.location.line == 2
+
+
+def test_real_project_conforms_and_every_result_has_a_line(root):
+    """The project's own data has no violation, and every warning points at a file and line."""
+    report = validate_project(root)
+    assert [r.as_dict() for r in report.violations] == []
+    assert [r.focus for r in report.results if r.location is None] == []
