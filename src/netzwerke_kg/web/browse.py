@@ -403,7 +403,9 @@ def ontology_context(q: Queries, lang: str) -> dict:
                 "label_en": a["label"].get("en"), "label_de": a["label"].get("de"),
                 "comment_en": a["comment"].get("en"), "comment_de": a["comment"].get("de"),
                 "label": labeller.label(t["iri"]), "comment": labeller.comment(t["iri"]),
-                "relations": [(labeller.curie(rel), value_view(target, labeller)) for rel, target in t["relations"]]}
+                # alignments name the vocabulary: org:Organization, not just "organization"
+                "relations": [(labeller.curie(rel), dict(value_view(target, labeller), label=labeller.curie(target)))
+                              for rel, target in t["relations"]]}
 
     classes = [term_view(t) for t in terms if t["kind"] == "class"]
     properties = [term_view(t) for t in terms if t["kind"] == "property"]
