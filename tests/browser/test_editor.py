@@ -1,66 +1,36 @@
 """The SPARQL query editor in a real browser: headless Debian Chromium driven by Playwright.
 
 The app (embedded backend over the built dist/) is served by werkzeug on a free loopback port in a
-background thread; the strict CSP of web/security.py is in force, so an inline script or style
+background thread (fixtures ``live_url`` and ``chromium`` of tests/browser/conftest.py); the strict CSP of web/security.py is in force, so an inline script or style
 would show up as a console error. Screenshots go to test-artefacts/browser/ (gitignored).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from netzwerke_kg.web.examples import query_form
-from tests.conftest import ROOT, require_tool
 
 pytestmark = pytest.mark.browser
 
+ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-artefacts" / "browser"
-#: flags from ../shared/recipes/browser-tests.md: no sandbox as root, no calls to outside hosts
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
-@pytest.fixture(scope="module")
-def base_url(built_dist):
-    """The real app (create_app over the embedded backend) served on 127.0.0.1:<free port>."""
-    from werkzeug.serving import make_server
-
-    from netzwerke_kg.config import Settings
-    from netzwerke_kg.web import create_app
-
-    app = create_app(Settings(root=ROOT, dist=built_dist))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    backend = app.extensions.get("netzwerke_kg.backend")
-    if backend is not None:
-        backend.close()
+@pytest.fixture
+def base_url(live_url):
+    """The real app (tests/browser/conftest.py: create_app over the embedded backend, loopback)."""
+    return live_url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium under Playwright (never a downloaded browser)."""
-    chromium = require_tool("chromium", "the real-browser tests drive it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+@pytest.fixture
+def browser(chromium):
+    """Debian's Chromium under Playwright (tests/browser/conftest.py; never a downloaded browser)."""
+    return chromium
 
 
 class Page:
@@ -107,7 +77,7 @@ class Page:
 
 
 @pytest.fixture
-def tab(browser):
+def editor_tab(browser):
     """One recording tab per test."""
     t = Page(browser)
     yield t
@@ -120,8 +90,9 @@ def _query_param(url: str) -> str | None:
     return values[0] if values else None
 
 
-def test_editor_highlights_runs_an_example_and_links_to_local_pages(tab, base_url):
+def test_editor_highlights_runs_an_example_and_links_to_local_pages(editor_tab, base_url):
     """Open /sparql, load an example, run it, see a table with local IRIs, follow one."""
+    tab = editor_tab
     page = tab.page
     response = page.goto(base_url + "/sparql", wait_until="networkidle")
     assert response.status == 200
@@ -184,8 +155,9 @@ def test_editor_highlights_runs_an_example_and_links_to_local_pages(tab, base_ur
     tab.shot("followed")
 
 
-def test_shareable_url_restores_and_runs_the_query(tab, base_url):
+def test_shareable_url_restores_and_runs_the_query(editor_tab, base_url):
     """Loading a shared URL puts its query in the editor, picks its format and runs it."""
+    tab = editor_tab
     page = tab.page
     page.goto(base_url + "/sparql", wait_until="networkidle")
     data = tab.editor_data()
@@ -211,8 +183,9 @@ def test_shareable_url_restores_and_runs_the_query(tab, base_url):
     assert tab.failed == []
 
 
-def test_ctrl_enter_runs_and_errors_are_readable(tab, base_url):
+def test_ctrl_enter_runs_and_errors_are_readable(editor_tab, base_url):
     """Ctrl+Enter runs an ASK; a syntax error shows the server's message, not raw markup."""
+    tab = editor_tab
     page = tab.page
     page.goto(base_url + "/sparql", wait_until="networkidle")
     data = tab.editor_data()
@@ -268,11 +241,11 @@ TOKEN_CASES = [
 ]
 
 
-def test_tokenizer(tab, base_url):
+def test_tokenizer(editor_tab, base_url):
     """The highlighter's tokenizer classifies SPARQL tokens and loses no character."""
-    tab.page.goto(base_url + "/sparql")
+    editor_tab.page.goto(base_url + "/sparql")
     for source, expected in TOKEN_CASES:
-        tokens = tab.page.evaluate("(s) => window.nkgEditor.tokenize(s)", source)
+        tokens = editor_tab.page.evaluate("(s) => window.nkgEditor.tokenize(s)", source)
         assert "".join(tok["text"] for tok in tokens) == source
         significant = [(tok["type"], tok["text"]) for tok in tokens
                        if tok["type"] not in ("space", "punct", "word")]

@@ -140,8 +140,22 @@
     return map;
   }
 
-  /** An IRI as a prefixed name when a prefix fits and the local part is a plain name. */
+  /** An IRI as a prefixed name when a prefix fits and the local part is a plain name. Instances
+   * under {base}id/{kind}/ without a declared prefix show as kind:slug, for reading only (the
+   * cell's title holds the full IRI). */
   function shorten(iri, prefixes) {
+    var named = shortenWith(iri, prefixes);
+    if (named.charAt(0) !== "<") return named;
+    var idBase = DATA.base_iri + "id/";
+    if (iri.indexOf(idBase) === 0) {
+      var m = /^([a-z][a-z0-9-]*)\/([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])$/.exec(iri.slice(idBase.length));
+      if (m && prefixes[m[1]] === undefined) return m[1] + ":" + m[2];
+    }
+    return named;
+  }
+
+  /** The longest-namespace prefixed name of an IRI from ``prefixes``, else <iri>. */
+  function shortenWith(iri, prefixes) {
     var best = null;
     Object.keys(prefixes).forEach(function (p) {
       var ns = prefixes[p];
@@ -309,7 +323,7 @@
   function isTruncated(headers) {
     var cut = false;
     headers.forEach(function (value, name) {
-      if (/truncat/i.test(name) && /^(1|true|yes)$/i.test(String(value).trim())) cut = true;
+      if (/truncat/i.test(name) && /^(1|true|yes)\b/i.test(String(value).trim())) cut = true;
     });
     return cut;
   }
