@@ -283,3 +283,47 @@ def test_gallery_titles_follow_the_page_language(app):
         import html as html_module
 
         assert [html_module.unescape(t) for t in titles] == [e.title[lang] for e in EXAMPLES]
+
+
+# ------------------------------------------------------------------ through the real endpoint
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
+def test_example_runs_through_the_endpoint_as_the_editor_sends_it(example, client):
+    """The editor's request (form POST, Accept by form) answers every example with content."""
+    import rdflib
+
+    form = query_form(example.query)
+    tabular = form in ("SELECT", "ASK")
+    accept = "application/sparql-results+json" if tabular else "text/turtle"
+    response = client.post("/sparql", data={"query": example.query}, headers={"Accept": accept})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == accept
+    if form == "ASK":
+        assert json.loads(response.data)["boolean"] is True
+    elif tabular:
+        assert len(json.loads(response.data)["results"]["bindings"]) >= 1
+    else:
+        graph = rdflib.Graph().parse(data=response.data, format="turtle")
+        assert len(graph) >= 1
+
+
+def test_the_endpoint_serves_the_editor_to_browsers(client):
+    """GET /sparql with Accept: text/html renders this template with the editor's data."""
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/sparql", headers={"Accept": browser_accept})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = _Collect()
+    page.feed(response.get_data(as_text=True))
+    data = json.loads(page.scripts["editor-data"])
+    assert [e["id"] for e in data["examples"]] == [e.id for e in EXAMPLES]
+    assert data["query_from_url"] is False
+
+    # A shared link (?query=…) opens the editor with that query, to be run by the script.
+    query = EXAMPLES[0].query
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": browser_accept})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = _Collect()
+    page.feed(response.get_data(as_text=True))
+    data = json.loads(page.scripts["editor-data"])
+    assert data["query"] == query and data["query_from_url"] is True
