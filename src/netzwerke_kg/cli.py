@@ -111,19 +111,22 @@ def cmd_validate(args) -> int:
 
 def cmd_build(args) -> int:
     """``build``: validate, then write dist/ atomically; exit 1 on violations, 2 on unreadable input."""
-    from netzwerke_kg.kg.build import BuildRefused, build
+    from netzwerke_kg.kg.build import BuildRefused, InvalidBaseIRI, build
     from netzwerke_kg.kg.sources import SourceError
 
     out = args.out or args.root / "dist"
     try:
         result = build(args.root, out, base_iri=args.base_iri)
-    except SourceError as exc:
+    except (SourceError, InvalidBaseIRI) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except BuildRefused as exc:
         print(exc.report.to_text())
         print(f"error: build refused, {out} left unchanged", file=sys.stderr)
         return EXIT_INVALID
+    except KeyboardInterrupt:
+        print(f"interrupted: {out} left unchanged", file=sys.stderr)
+        return 130
     print(result.summary())
     return EXIT_OK
 

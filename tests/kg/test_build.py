@@ -269,3 +269,12 @@ def test_issued_comes_from_source_date_epoch_git_or_the_sources_never_the_clock(
     first = sorted((project / "data").glob("*.ttl"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert issued_time(project, sources)[1] != "git"
+
+
+@pytest.mark.parametrize("bad", ["not an iri", "https://example.org/kg", "https://exa mple.org/"])
+def test_unusable_base_iri_exits_2_before_touching_anything(project, capsys, bad):
+    """A base IRI must be absolute and end in '/' or '#'; otherwise exit 2, dist/ unchanged."""
+    before = snapshot(project / "dist")
+    assert main(["build", "--root", str(project), "--base-iri", bad]) == 2
+    assert "base IRI" in capsys.readouterr().err
+    assert snapshot(project / "dist") == before

@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,21 @@ DUMPS = (
     (f"{NAME}.jsonld", "jsonld", "application/ld+json", "merged"),
     (f"{NAME}.rdf", "rdfxml", "application/rdf+xml", "merged"),
 )
+
+
+class InvalidBaseIRI(ValueError):
+    """A --base-iri that cannot prefix the published IRIs."""
+
+
+#: an absolute IRI ending in "/" or "#", without characters RFC 3987 forbids (spaces, <>"{}|^`\\)
+_BASE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|^`\\]+[/#]")
+
+
+def check_base_iri(base: str) -> str:
+    """``base`` if it can serve as the base IRI, else InvalidBaseIRI saying why."""
+    if not _BASE_IRI.fullmatch(base):
+        raise InvalidBaseIRI(f"not a usable base IRI (absolute, ending in '/' or '#'): {base!r}")
+    return base
 
 
 class BuildRefused(Exception):
@@ -453,9 +469,7 @@ def build(root, out, base_iri: str | None = None) -> BuildResult:
     in both cases, and on any failure while writing, ``out`` is left untouched.
     """
     root, out = Path(root), Path(out)
-    base = base_iri or DEFAULT_BASE_IRI
-    if not base.endswith(("/", "#")):
-        raise ValueError(f"the base IRI must end with '/' or '#': {base!r}")
+    base = check_base_iri(base_iri or DEFAULT_BASE_IRI)
     before = source_hashes(root)
     sources = load_sources(root)
     report = _validate(root, sources)
