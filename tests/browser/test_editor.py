@@ -202,6 +202,9 @@ def test_ctrl_enter_runs_and_errors_are_readable(editor_tab, base_url):
     assert message.strip()
     assert "<" not in message.split("\n")[0] or "error" in message.lower()
     assert "400" in page.locator("#result-status").text_content()
+    # The parser names the position (oxigraph: "at line:column"); the caret is put there.
+    caret = page.evaluate("() => document.getElementById('query').selectionStart")
+    assert caret == len("SELECT * WHERE { ?s ?p ")
     tab.shot("error")
     # The browser logs the 400 of the fetch as a failed resource; nothing else went wrong.
     assert [status for status, _ in tab.failed] == [400]
@@ -250,3 +253,21 @@ def test_tokenizer(editor_tab, base_url):
         significant = [(tok["type"], tok["text"]) for tok in tokens
                        if tok["type"] not in ("space", "punct", "word")]
         assert significant == expected, source
+
+
+def test_the_editor_speaks_german(editor_tab, base_url):
+    """?lang=de: German gallery titles, German status line; the shareable URL keeps lang=de."""
+    page = editor_tab.page
+    page.goto(base_url + "/sparql?lang=de", wait_until="networkidle")
+    assert page.evaluate("() => document.documentElement.lang") == "de"
+    data = editor_tab.editor_data()
+    first = data["examples"][0]
+    link = page.locator(f'.example-link[data-example="{first["id"]}"]')
+    assert link.text_content().strip() == first["title"]["de"]
+    link.click()
+    page.click("#run-button")
+    page.wait_for_selector(".result-table tbody tr")
+    assert "Zeilen" in page.locator("#result-status").text_content()
+    assert parse_qs(urlsplit(page.url).query)["lang"] == ["de"]
+    editor_tab.shot("german")
+    assert editor_tab.errors == [] and editor_tab.failed == []

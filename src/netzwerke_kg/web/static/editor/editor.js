@@ -348,6 +348,20 @@
     pre.setAttribute("role", "alert");
     pre.textContent = message;
     results.replaceChildren(pre);
+    placeCaret(message);
+  }
+
+  /** Put the caret where the parser says the error is ("… at 3:14 …", line:column, 1-based). */
+  function placeCaret(message) {
+    var m = /\bat (\d+):(\d+)\b/.exec(message);
+    if (!m) return;
+    var lines = textarea.value.split("\n");
+    var line = Math.min(parseInt(m[1], 10), lines.length);
+    var offset = 0;
+    for (var i = 0; i < line - 1; i++) offset += lines[i].length + 1;
+    offset += Math.min(Math.max(parseInt(m[2], 10) - 1, 0), lines[line - 1].length);
+    textarea.focus();
+    textarea.setSelectionRange(offset, offset);
   }
 
   /** One RDF term of SPARQL Results JSON (§3.2.2) as a DOM node. */
