@@ -134,7 +134,8 @@ def describe(*, base: str, triples: Iterable, dumps: list[DumpFile], prefixes: M
         add(ds, VOID.exampleResource, e)
 
     for d in dumps:
-        dist = URIRef(f"{base}id/distribution/{d.path}")
+        # no dots in the slug: a ".ttl" ending would read as a format suffix to the page router
+        dist = URIRef(f"{base}id/distribution/{d.path.replace('.', '-')}")
         url = download_url(base, d.path)
         add(ds, DCAT.distribution, dist)
         if not d.compressed:
