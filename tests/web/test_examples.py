@@ -327,3 +327,20 @@ def test_the_endpoint_serves_the_editor_to_browsers(client):
     page.feed(response.get_data(as_text=True))
     data = json.loads(page.scripts["editor-data"])
     assert data["query"] == query and data["query_from_url"] is True
+
+
+@pytest.mark.parametrize(
+    "key, graph",
+    [(k, False) for k in RESULT_FORMATS] + [(k, True) for k in GRAPH_FORMATS],
+)
+def test_every_download_link_format_is_served(key, graph, client):
+    """Each format the editor offers names the endpoint's alias and downloads in that media type."""
+    from netzwerke_kg.web.conneg import resolve_format
+
+    label, media_type = (GRAPH_FORMATS if graph else RESULT_FORMATS)[key]
+    assert resolve_format(key, graph) == media_type
+    example = next(e for e in EXAMPLES if (query_form(e.query) in ("CONSTRUCT", "DESCRIBE")) == graph)
+    response = client.get("/sparql", query_string={"query": example.query, "format": key})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == media_type
+    assert response.data.strip()
