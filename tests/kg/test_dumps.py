@@ -123,6 +123,13 @@ def test_dataset_dump_has_every_source_file_as_its_named_graph(built_dist, root,
     names = {q.graph_name.value for q in quads}
     assert names == {str(f.graph_iri()) for f in sources.files if len(sources.dataset.graph(f.graph_iri()))}
     assert canonical(quads) == canonical(source_quads(root, sources))
+    # rdflib agrees graph by graph; the shapes graph (over a thousand blank nodes) is left to
+    # RDFC-1.0 above, because rdflib.compare needs ~10 s for it
+    ds = Dataset()
+    ds.parse(built_dist / name, format=RDFLIB_FORMAT[fmt])
+    for f in sources.files:
+        if f.kind != "shapes":
+            assert isomorphic(deskolemise(ds.graph(f.graph_iri())), sources.dataset.graph(f.graph_iri())), f.name
 
 
 @pytest.mark.parametrize("name,syntax", [("netzwerke-kg.ttl", "turtle"), ("netzwerke-kg.nt", "ntriples"),
