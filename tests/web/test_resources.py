@@ -274,3 +274,46 @@ def test_base_iri_differs_from_server_host(other_base, tmp_path):
     rels = {link["rel"]: link["href"] for link in links(client.get("/page/city/gdansk")) if link["rel"] != "alternate"}
     assert rels["canonical"] == "https://data.example.org/kg/page/city/gdansk"
     assert other_base.test_client().get("/page/city/gdansk").status_code == 200
+
+
+_INTEGER_TYPES = {URIRef(f"http://www.w3.org/2001/XMLSchema#{t}") for t in (
+    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long", "int",
+    "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+
+
+def _engine_neutral(graph: Graph) -> Graph:
+    """The graph without two known engine differences, so the rest can be compared exactly:
+    pyoxigraph stores integer-derived datatypes as xsd:integer (VoID's dcat:byteSize
+    "1"^^xsd:nonNegativeInteger comes back as xsd:integer), Virtuoso keeps them; and Virtuoso turns
+    geosparql:wktLiteral values into its own virtrdf:Geometry with float noise, so WKT is left out."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    wkt = URIRef("http://www.opengis.net/ont/geosparql#asWKT")
+    out = Graph()
+    for s, p, o in graph:
+        if p == wkt:
+            continue
+        if isinstance(o, Literal) and o.datatype in _INTEGER_TYPES:
+            o = Literal(str(o), datatype=XSD.integer)
+        out.add((s, p, o))
+    return out
+
+
+@pytest.mark.virtuoso
+def test_same_documents_and_pages_over_a_remote_engine(app, remote_app):
+    """Pages talk to storage only through SPARQL: over Virtuoso (remote backend) every kind's
+    description is the same graph and its page shows the same headings, properties and counts."""
+    local, remote = app.test_client(), remote_app.test_client()
+    base = app.config["SETTINGS"].base_iri
+    for kind, iri in one_per_kind(app).items():
+        path = iri[len(base):].split("/", 1)[1]
+        docs = [_engine_neutral(Graph().parse(data=c.get(f"/data/{path}.nt").data, format="nt"))
+                for c in (local, remote)]
+        assert isomorphic(*docs), kind
+        pages = [parse_html(c.get(f"/page/{path}?lang=en").get_data(as_text=True)) for c in (local, remote)]
+        summary = [(p.find_all("h1")[0].text(),
+                    sorted(th.text().strip() for th in p.by_id("properties").find_all("th")),
+                    sorted(span.text() for span in p.find_all("span", class_="count")))
+                   for p in pages]
+        assert summary[0] == summary[1], kind
