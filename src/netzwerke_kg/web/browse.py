@@ -71,8 +71,9 @@ def value_view(value, labeller: Labeller) -> dict:
         return {"kind": "literal", "text": str(value), "lang": value.language,
                 "datatype": labeller.curie(dt) if dt is not None else None,
                 "datatype_iri": str(dt) if dt is not None else None}
-    if isinstance(value, BNode):
-        return {"kind": "bnode", "text": f"_:{value}"}
+    if isinstance(value, BNode) or "/.well-known/genid/" in str(value):
+        # a blank node, or its skolem IRI from the build (RDF 1.1 Concepts §3.5): no page of its own
+        return {"kind": "bnode", "text": f"_:{str(value).rsplit('/', 1)[-1]}"}
     ours = iris.mapper().is_ours(value)
     return {"kind": "iri", "iri": str(value), "href": iris.page_url(value) if ours else str(value),
             "label": labeller.label(value), "external": not ours, "css_class": css_class(value)}
@@ -414,7 +415,8 @@ def ontology_context(q: Queries, lang: str) -> dict:
         shape_views.append({
             "target": value_view(s["target"], labeller),
             "constraints": [{
-                "path": value_view(c["path"], labeller) if not isinstance(c["path"], BNode) else {"kind": "bnode", "text": "(complex path)"},
+                "path": (value_view(c["path"], labeller) if value_view(c["path"], labeller)["kind"] == "iri"
+                         else {"kind": "bnode", "text": "(complex path)"}),
                 "min": int(c["min"]) if "min" in c else 0,
                 "max": int(c["max"]) if "max" in c else None,
                 "datatype": labeller.curie(c["datatype"]) if "datatype" in c else None,
