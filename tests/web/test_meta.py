@@ -219,7 +219,8 @@ REPORT_WITH_RESULTS = """
 @prefix city: <https://w3id.org/netzwerke-kg/id/city/> .
 [] a sh:ValidationReport ; sh:conforms false ;
    sh:result [ a sh:ValidationResult ; sh:focusNode city:rostock ; sh:resultPath rdfs:label ;
-               sh:resultSeverity sh:Violation ; sh:resultMessage "needs a label in German"@en ;
+               sh:resultSeverity sh:Violation ; sh:resultMessage "needs a label in German"@en ,
+               "braucht eine deutsche Bezeichnung"@de ;
                sh:sourceConstraintComponent sh:MinCountConstraintComponent ] ,
              [ a sh:ValidationResult ; sh:focusNode city:rostock ; sh:resultPath rdfs:comment ;
                sh:resultSeverity sh:Warning ; sh:resultMessage "<script>alert(1)</script>" ;
@@ -248,6 +249,26 @@ def test_a_failing_report_is_grouped_by_resource_with_counts(app, built_dist, tm
     # the message with markup is shown as text, never as a script element
     assert "<script>alert(1)</script>" in "".join(page.text)
     assert "<script>alert(1)" not in html
+    # messages in the page language: English here, German under ?lang=de
+    english_text = "".join(page.text)
+    assert "needs a label in German" in english_text and "braucht eine deutsche Bezeichnung" not in english_text
+    german = _page(other.test_client().get("/validation?lang=de", headers={"Accept": "text/html"}))
+    german_text = "".join(german.text)
+    assert "braucht eine deutsche Bezeichnung" in german_text and "needs a label in German" not in german_text
+
+
+@pytest.mark.parametrize("path,heading_en,heading_de", [
+    ("/downloads", "Downloads", "Downloads"),
+    ("/void", "Dataset description", "Datensatzbeschreibung"),
+    ("/validation", "Validation report", "Validierungsbericht"),
+])
+def test_dataset_pages_speak_the_reader_s_language(client, path, heading_en, heading_de):
+    for lang, heading in (("en", heading_en), ("de", heading_de)):
+        response = client.get(path, headers={"Accept": "text/html", "Accept-Language": lang})
+        assert response.headers["Content-Language"] == lang
+        page = _page(response)
+        assert page.lang == lang
+        assert page.headings[0] == heading
 
 
 class _Counts(HTMLParser):

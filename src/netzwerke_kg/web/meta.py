@@ -25,6 +25,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from netzwerke_kg.namespaces import prefixes
 from netzwerke_kg.web.dumps import dist_dir, load_manifest
+from netzwerke_kg.web.i18n import choose_language
 from netzwerke_kg.web.iris import mapper, site_url, url_for_iri, valid_kind_slug
 
 bp = Blueprint("meta", __name__)
@@ -95,6 +96,13 @@ def _rdf_response(graph: Graph, media_type: str) -> Response:
     return Response(body, content_type=media_type + charset)
 
 
+def _html(page: str) -> Response:
+    """An HTML response naming the page language (RFC 9110 §8.5 Content-Language)."""
+    response = current_app.make_response(page)
+    response.headers["Content-Language"] = choose_language()
+    return response
+
+
 def _alternates(path: str) -> list[dict]:
     """<link rel=alternate> entries for each RDF format of a document."""
     return [
@@ -149,7 +157,7 @@ def void():
                              "anchor": _anchor(subject)})
         # The dataset itself first, then distributions, then partitions and the rest.
         subjects.sort(key=lambda s: _void_order(s["types"], s["term"]["text"]))
-        response = current_app.make_response(
+        response = _html(
             render_template("void.html", subjects=subjects, links=links,
                             manifest=load_manifest() or {}, site_url=site_url)
         )
@@ -281,8 +289,8 @@ def validation():
     if chosen != "text/html":
         response = _rdf_response(graph, chosen)
     else:
-        report = summarise_report(graph)
-        response = current_app.make_response(
+        report = summarise_report(graph, choose_language())
+        response = _html(
             render_template("validation.html", report=report, links=links,
                             manifest=load_manifest() or {}, site_url=site_url)
         )
@@ -290,7 +298,7 @@ def validation():
     return response
 
 
-def summarise_report(graph: Graph) -> dict:
+def summarise_report(graph: Graph, language: str = "en") -> dict:
     """Conformance, counts per severity and the results grouped by focus node, from a SHACL report."""
     reports = list(graph.subjects(RDF.type, SH.ValidationReport))
     conforms = None
@@ -310,7 +318,10 @@ def summarise_report(graph: Graph) -> dict:
                                ("component", SH.sourceConstraintComponent)):
             obj = graph.value(result, predicate)
             entry[key] = None if obj is None or isinstance(obj, BNode) and key == "shape" else _term(obj, graph)
-        messages = sorted(str(m) for m in graph.objects(result, SH.resultMessage))
+        # The message in the page language when the shapes give one, else every message.
+        all_messages = list(graph.objects(result, SH.resultMessage))
+        in_language = [m for m in all_messages if getattr(m, "language", None) == language]
+        messages = sorted(str(m) for m in (in_language or all_messages))
         entry["messages"] = messages
         groups[focus].append(entry)
     grouped = []
