@@ -1,0 +1,73 @@
+"""The query lexer and guard (backends/limits.py): what counts as SERVICE, FROM, update or pragma."""
+
+from __future__ import annotations
+
+import pytest
+
+from netzwerke_kg.backends.base import QueryRefusedError
+from netzwerke_kg.backends.limits import UpdateRefusedError, check_query, inspect_query
+
+OURS = frozenset({"https://w3id.org/netzwerke-kg/graph/data/places"})
+
+
+@pytest.mark.parametrize("query, form", [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+    ("PREFIX ask: <http://x/> select * { ?s ask:p ?o }", "SELECT"),
+    ("# SELECT in a comment\nASK {}", "ASK"),
+    ("BASE <http://x/> CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+    ("describe <http://x/a>", "DESCRIBE"),
+    ("nonsense", None),
+])
+def test_form(query, form):
+    """The first form keyword outside comments, strings and IRIs."""
+    assert inspect_query(query).form == form
+
+
+def test_service_targets_are_resolved():
+    """SERVICE targets as IRIs, prefixed names (through PREFIX), relative IRIs (through BASE), variables."""
+    q = """BASE <http://base.example/> PREFIX e: <http://e.example/>
+    SELECT * { SERVICE <rel> {} SERVICE SILENT e:sparql {} SERVICE ?ep {} }"""
+    assert inspect_query(q).services == ["http://base.example/rel", "http://e.example/sparql", None]
+
+
+def test_keywords_inside_strings_and_iris_do_not_count():
+    """'SERVICE', 'FROM', 'INSERT' in literals, long literals, IRIs and comments are data."""
+    q = '''SELECT ?x FROM <https://w3id.org/netzwerke-kg/graph/data/places> WHERE {
+      BIND("SERVICE <http://a/>" AS ?x) BIND(\'\'\'INSERT DATA { }
+      FROM <http://b/>\'\'\' AS ?y) ?s <http://x/SERVICE> ?o  # DROP ALL
+    }'''
+    info = inspect_query(q)
+    assert info.services == [] and info.update_keyword is None
+    assert info.from_graphs == ["https://w3id.org/netzwerke-kg/graph/data/places"]
+    check_query(info, graphs=OURS)
+
+
+def test_from_named_and_foreign_graphs_are_refused():
+    """FROM NAMED outside our graphs is refused with the list of graphs."""
+    info = inspect_query("SELECT * FROM NAMED <http://127.0.0.1:1/g> { GRAPH ?g { ?s ?p ?o } }")
+    assert info.from_named == ["http://127.0.0.1:1/g"]
+    with pytest.raises(QueryRefusedError, match="graph/data/places"):
+        check_query(info, graphs=OURS)
+
+
+def test_dataset_parameters_are_checked():
+    """default-graph-uri / named-graph-uri are held to the same rule."""
+    with pytest.raises(QueryRefusedError, match="named-graph-uri"):
+        check_query(inspect_query("ASK {}"), graphs=OURS, named_graph_uris=("http://elsewhere/",))
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <a:b> <a:b> <a:b> }", "delete where { ?s ?p ?o }",
+                                    "LOAD <http://x/>", "CLEAR DEFAULT", "WITH <http://g/> DELETE { } WHERE { }",
+                                    "SELECT * {} ; DROP ALL"])
+def test_updates_are_refused_as_such(update):
+    """Update keywords anywhere give UpdateRefusedError (HTTP 403)."""
+    with pytest.raises(UpdateRefusedError):
+        check_query(inspect_query(update))
+
+
+def test_allowlisted_service_passes():
+    """A SERVICE in the allowlist is let through; others are not."""
+    info = inspect_query("SELECT * { SERVICE <http://ok.example/sparql> {} }")
+    check_query(info, allowlist=("http://ok.example/sparql",))
+    with pytest.raises(QueryRefusedError, match="no outbound requests"):
+        check_query(info, allowlist=("http://other.example/sparql",))
