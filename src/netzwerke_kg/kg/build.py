@@ -71,6 +71,7 @@ class BuildRefused(Exception):
     """The sources violate the shapes; ``report`` says where."""
 
     def __init__(self, report):
+        """Keep the report for the caller to print."""
         super().__init__(f"build refused: {len(report.violations)} SHACL violation(s)")
         self.report = report
 
@@ -82,13 +83,15 @@ class BuildResult:
     out: Path
     manifest: dict
     report: object = None
+    issued_from: str = ""
 
     def summary(self) -> str:
         """A few human lines about the build."""
         m = self.manifest
         lines = [f"built {self.out}: {m['triples']} triples (ontology+data), {m['quads']} quads "
                  f"in {len(m['graphs'])} named graphs",
-                 f"version {m['version']}, issued {m['issued']}, base {m['base_iri']}",
+                 f"version {m['version']}, issued {m['issued']}"
+                 + (f" (from {self.issued_from})" if self.issued_from else "") + f", base {m['base_iri']}",
                  f"validation: {m['violations']} violations, {m['warnings']} warnings",
                  f"release {m['release']}"]
         for f in m["files"]:
@@ -417,7 +420,7 @@ def render(root: Path, sources: SourceSet, report, base: str) -> dict[str, bytes
         described.append(DumpFile(name, fmt, media, len(data), _sha(data), count))
         described.append(DumpFile(name + ".gz", fmt, media, len(packed), _sha(packed), count, True))
 
-    issued, _origin = issued_time(root, sources)
+    issued, _ = issued_time(root, sources)
     version = version_of(sources)
     publisher, about_publisher = publisher_of(sources, base)
     void_triples = describe(base=base, triples=merged, dumps=described, prefixes=pmap,
@@ -480,7 +483,8 @@ def build(root, out, base_iri: str | None = None) -> BuildResult:
         # what was validated must be what is published
         raise SourceError("the sources changed while building; nothing was written, build again")
     _write_atomically(out, files)
-    return BuildResult(out=out, manifest=json.loads(files["manifest.json"]), report=report)
+    return BuildResult(out=out, manifest=json.loads(files["manifest.json"]), report=report,
+                       issued_from=issued_time(root, sources)[1])
 
 
 def _write_atomically(out: Path, files: dict[str, bytes]) -> None:
