@@ -175,6 +175,8 @@ def test_shareable_url_restores_and_runs_the_query(editor_tab, base_url):
     assert page.locator("#format").input_value() == "jsonld"
     page.wait_for_selector(".graph-result a")
     assert page.locator(".graph-result a.local").count() >= 1
+    status = page.locator("#result-status").text_content()
+    assert status.split()[1] == "triples" and int(status.split()[0]) >= 1
     # Graph queries are offered in the RDF formats.
     offered = {a.get_attribute("data-format") for a in page.locator(".download-link").all()}
     assert offered == {"ttl", "nt", "jsonld", "rdf", "trig", "nq"}

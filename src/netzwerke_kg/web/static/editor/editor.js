@@ -102,12 +102,12 @@
   var LANG = (document.documentElement.lang || "en").slice(0, 2) === "de" ? "de" : "en";
   var STRINGS = {
     en: {
-      running: "Running…", rows: "rows", row: "row", triples: "graph result", ms: "ms",
+      running: "Running…", rows: "rows", row: "row", graph: "graph", triples: "triples", ms: "ms",
       yes: "true", no: "false", error: "The query failed", truncated: "The result was cut at the row limit.",
       empty: "No results.", network: "The endpoint could not be reached.", loaded: "Example loaded: ",
     },
     de: {
-      running: "Läuft…", rows: "Zeilen", row: "Zeile", triples: "Graph-Ergebnis", ms: "ms",
+      running: "Läuft…", rows: "Zeilen", row: "Zeile", graph: "Graph", triples: "Tripel", ms: "ms",
       yes: "wahr", no: "falsch", error: "Die Abfrage ist fehlgeschlagen",
       truncated: "Das Ergebnis wurde an der Zeilengrenze abgeschnitten.",
       empty: "Keine Ergebnisse.", network: "Der Endpunkt ist nicht erreichbar.", loaded: "Beispiel geladen: ",
@@ -309,7 +309,7 @@
         if (tabular) {
           showTable(JSON.parse(body), query, ms, truncated);
         } else {
-          showGraph(body, ms, truncated);
+          showGraph(body, ms, truncated, response.headers.get("X-Result-Rows"));
         }
       });
     }).catch(function (err) {
@@ -442,7 +442,7 @@
       truncated ? "warning" : "ok");
   }
 
-  function showGraph(turtle, ms, truncated) {
+  function showGraph(turtle, ms, truncated, count) {
     var prefixes = prefixesOf(turtle);
     var pre = document.createElement("pre");
     pre.className = "graph-result code-highlight-static";
@@ -457,7 +457,8 @@
     });
     pre.appendChild(code);
     results.replaceChildren(pre);
-    setStatus(T.triples + " (Turtle) · " + ms + " " + T.ms + (truncated ? " · " + T.truncated : ""),
+    var size = count !== null && /^\d+$/.test(count) ? count + " " + T.triples : T.graph;
+    setStatus(size + " (Turtle) · " + ms + " " + T.ms + (truncated ? " · " + T.truncated : ""),
       truncated ? "warning" : "ok");
   }
 
