@@ -41,6 +41,8 @@ def row_map(table) -> dict[str, list[str]]:
 
 def test_language_from_accept_language_and_switch(client):
     """Accept-Language picks the language; ?lang= overrides it; the switch keeps the page."""
+    r = client.get("/page/city/gdansk", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    assert r.headers["Content-Language"] == "de" and "Accept-Language" in r.headers["Vary"]
     de = page(client, "/page/city/gdansk", **{"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
     assert de.find_all("html")[0].attrs["lang"] == "de"
     assert de.find_all("h1")[0].text() == "Danzig"

@@ -14,6 +14,14 @@ from netzwerke_kg.web import i18n, iris, maps, timeline
 
 bp = Blueprint("browse", __name__)
 
+
+@bp.after_request
+def _content_language(response):
+    """HTML pages name their language (RFC 9110 §8.5 Content-Language)."""
+    if response.mimetype == "text/html":
+        response.headers["Content-Language"] = i18n.choose_language()
+    return response
+
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
 SCHEMA = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
