@@ -278,3 +278,27 @@ def test_unusable_base_iri_exits_2_before_touching_anything(project, capsys, bad
     assert main(["build", "--root", str(project), "--base-iri", bad]) == 2
     assert "base IRI" in capsys.readouterr().err
     assert snapshot(project / "dist") == before
+
+
+def test_temp_dirs_of_a_killed_build_are_removed_by_the_next(project):
+    """A build killed with SIGKILL leaves its temp dir; the next build (holding the lock) removes it."""
+    zombie = project / ".dist.new-zombie"
+    zombie.mkdir()
+    (zombie / "netzwerke-kg.nq").write_text("half a file")
+    build(project, project / "dist")
+    assert leftovers(project) == []
+
+
+def test_concurrent_ensure_built_builds_once(project, tmp_path):
+    """Two servers starting at once: the lock makes the second see the first one's fresh build."""
+    import threading
+
+    out = tmp_path / "dist"
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(ensure_built(project, out))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert len(results) == 2 and sum(r is not None for r in results) == 1
+    assert not is_stale(project, out) and leftovers(tmp_path) == []

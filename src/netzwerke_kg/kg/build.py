@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -471,7 +472,12 @@ def build(root, out, base_iri: str | None = None) -> BuildResult:
     Raises kg.sources.SourceError on unreadable sources and BuildRefused on SHACL violations;
     in both cases, and on any failure while writing, ``out`` is left untouched.
     """
-    root, out = Path(root), Path(out)
+    with _build_lock(Path(out)):
+        return _build(Path(root), Path(out), base_iri)
+
+
+def _build(root: Path, out: Path, base_iri: str | None) -> BuildResult:
+    """The build itself; the caller holds the build lock."""
     base = check_base_iri(base_iri or DEFAULT_BASE_IRI)
     before = source_hashes(root)
     sources = load_sources(root)
@@ -485,6 +491,31 @@ def build(root, out, base_iri: str | None = None) -> BuildResult:
     _write_atomically(out, files)
     return BuildResult(out=out, manifest=json.loads(files["manifest.json"]), report=report,
                        issued_from=issued_time(root, sources)[1])
+
+
+@contextmanager
+def _build_lock(out: Path):
+    """Serialise builds into one directory: an flock on its parent, released even if we crash.
+
+    Whoever holds the lock knows that temp dirs of ``out`` lying around belong to builds that
+    died (SIGKILL, power loss), so it removes them. (Gunicorn workers or two shells may build at
+    once; without the lock one could delete the other's temp dir.)
+    """
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, no clean-up of others' leftovers
+        yield
+        return
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for stale in sorted(parent.glob(f".{out.name}.new-*")) + sorted(parent.glob(f".{out.name}.old-*")):
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _write_atomically(out: Path, files: dict[str, bytes]) -> None:
@@ -574,6 +605,7 @@ def is_stale(root, out, base_iri: str | None = None) -> bool:
 
 def ensure_built(root, out, base_iri: str | None = None) -> BuildResult | None:
     """Build ``out`` when missing or stale (used by ``serve``); None when it was up to date."""
-    if is_stale(root, out, base_iri):
-        return build(root, out, base_iri=base_iri)
+    with _build_lock(Path(out)):  # checked under the lock: another process may just have built
+        if is_stale(root, out, base_iri):
+            return _build(Path(root), Path(out), base_iri)
     return None
