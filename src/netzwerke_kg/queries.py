@@ -418,6 +418,16 @@ SELECT ?term ?kind ?rel ?target WHERE {{
                 t["relations"].append((r["rel"], r["target"]))
         return list(terms.values())
 
+    def term_usage(self) -> dict:
+        """How often each ontology term is used: instances per class, triples per property."""
+        ns = string_literal(self.nkg)
+        rows = self._select(f"""
+SELECT ?term (COUNT(*) AS ?n) WHERE {{
+  {{ ?s a ?term }} UNION {{ ?s ?term ?o }}
+  FILTER(STRSTARTS(STR(?term), {ns}))
+}} GROUP BY ?term""")
+        return {str(r["term"]): int(r["n"]) for r in rows}
+
     def shapes(self) -> list[dict]:
         """The SHACL property constraints per target class (what a valid record needs)."""
         graph = iri_ref(f"{self.base}graph/shapes/netzwerke-kg")

@@ -211,6 +211,9 @@ def test_ontology_page(client):
     network = doc.by_id("CityNetwork")
     langs = {dt.text(): dd.text() for dt, dd in zip(network.find_all("dt"), network.find_all("dd"))}
     assert langs["en"].startswith("city network") and langs["de"].startswith("Städtenetzwerk")
+    # one city network in the tiny data
+    assert network.find_all("dd", class_="usage")[0].text() == "1"
+    assert int(doc.by_id("twinCity").find_all("dd", class_="usage")[0].text()) == 2
     aligned = [a.attrs["href"] for a in network.find_all("a")]
     assert "http://www.w3.org/ns/org#Organization" in aligned and "https://schema.org/Organization" in aligned
     shapes = doc.by_id("shapes").find_all("section", class_="shape")

@@ -392,6 +392,7 @@ def ontology_context(q: Queries, lang: str) -> dict:
     """Everything ontology.html shows: classes, properties, alignments, SHACL shapes."""
     terms = q.ontology_terms()
     shapes = q.shapes()
+    usage = q.term_usage()
     names = set()
     for t in terms:
         names.add(t["iri"])
@@ -412,6 +413,7 @@ def ontology_context(q: Queries, lang: str) -> dict:
                 "label_en": a["label"].get("en"), "label_de": a["label"].get("de"),
                 "comment_en": a["comment"].get("en"), "comment_de": a["comment"].get("de"),
                 "label": labeller.label(t["iri"]), "comment": labeller.comment(t["iri"]),
+                "usage": usage.get(str(t["iri"]), 0),
                 # alignments name the vocabulary: org:Organization, not just "organization"
                 "relations": [(labeller.curie(rel), dict(value_view(target, labeller), label=labeller.curie(target)))
                               for rel, target in t["relations"]]}
