@@ -129,6 +129,11 @@ def test_void_for_browsers_is_a_readable_page(client, void_graph):
     for _, _, value in void_graph.triples((dataset, None, None)):
         if not isinstance(value, URIRef):
             assert " ".join(str(value).split()) in text
+    # every checksum of every distribution, and the class and property partitions as tables
+    spdx = "http://spdx.org/rdf/terms#"
+    for value in void_graph.objects(None, URIRef(spdx + "checksumValue")):
+        assert str(value) in text
+    assert {"classes", "properties"} <= set(page.ids)
 
 
 def test_void_bad_format_and_unacceptable_accept_are_clear_errors(client):

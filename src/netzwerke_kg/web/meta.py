@@ -19,8 +19,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from netzwerke_kg.namespaces import prefixes
@@ -29,6 +29,9 @@ from netzwerke_kg.web.i18n import choose_language
 from netzwerke_kg.web.iris import mapper, site_url, url_for_iri, valid_kind_slug
 
 bp = Blueprint("meta", __name__)
+
+#: SPDX terms the build uses for checksums in the VoID (https://spdx.org/rdf/terms/)
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 #: RDF media types offered for the VoID and the validation report -> (rdflib format, extension)
 RDF_OFFERS: dict[str, tuple[str, str]] = {
@@ -63,7 +66,8 @@ def _load_graph(name: str) -> Graph:
     graph = Graph()
     graph.parse(path, format="turtle")
     for prefix, namespace in prefixes(current_app.config["SETTINGS"].base_iri).items():
-        graph.bind(prefix, namespace, override=False)
+        # Ours win over rdflib's defaults (rdflib binds geo: to GeoSPARQL, we to WGS84).
+        graph.bind(prefix, namespace, override=True, replace=True)
     with _graph_lock:
         _graph_cache[key] = (mtime, graph)
     return graph
@@ -146,23 +150,57 @@ def void():
     if chosen != "text/html":
         response = _rdf_response(graph, chosen)
     else:
-        subjects = []
-        for subject in sorted(set(graph.subjects()), key=_sort_key):
-            rows = [
-                (_term(p, graph), _term(o, graph))
-                for p, o in sorted(graph.predicate_objects(subject), key=lambda po: (_sort_key(po[0]), _sort_key(po[1])))
-            ]
-            types = {str(t) for t in graph.objects(subject, RDF.type)}
-            subjects.append({"term": _term(subject, graph), "rows": rows, "types": types,
-                             "anchor": _anchor(subject)})
-        # The dataset itself first, then distributions, then partitions and the rest.
-        subjects.sort(key=lambda s: _void_order(s["types"], s["term"]["text"]))
         response = _html(
-            render_template("void.html", subjects=subjects, links=links,
-                            manifest=load_manifest() or {}, site_url=site_url)
+            render_template("void.html", links=links, manifest=load_manifest() or {},
+                            site_url=site_url, **void_page(graph))
         )
     response.headers["Link"] = _link_header(links)
     return response
+
+
+def void_page(graph: Graph) -> dict:
+    """The VoID graph arranged for reading: described nodes, then class and property partitions."""
+    subjects, classes, properties = [], [], []
+    for subject in sorted(set(graph.subjects()), key=_sort_key):
+        # VoID §4.5/§4.6: partitions are rows of two tables, not sections of their own.
+        void_class = graph.value(subject, VOID["class"])
+        void_property = graph.value(subject, VOID.property)
+        if void_class is not None:
+            classes.append({"term": _term(void_class, graph),
+                            "count": graph.value(subject, VOID.entities)})
+            continue
+        if void_property is not None:
+            properties.append({"term": _term(void_property, graph),
+                               "count": graph.value(subject, VOID.triples)})
+            continue
+        if (subject, RDF.type, SPDX.Checksum) in graph:
+            continue  # shown as the value of its distribution's spdx:checksum
+        rows = []
+        for p, o in sorted(graph.predicate_objects(subject),
+                           key=lambda po: (_sort_key(po[0]), _sort_key(po[1]))):
+            if p in (VOID.classPartition, VOID.propertyPartition):
+                continue
+            checksum = graph.value(o, SPDX.checksumValue) if p == SPDX.checksum else None
+            rows.append((_term(p, graph), _term(checksum if checksum is not None else o, graph)))
+        types = {str(t) for t in graph.objects(subject, RDF.type)}
+        subjects.append({"term": _term(subject, graph), "rows": rows, "types": types,
+                         "anchor": _anchor(subject), "title": _title(graph, subject)})
+    # The dataset itself first, then its distributions, then the rest (checksums).
+    subjects.sort(key=lambda s: _void_order(s["types"], s["term"]["text"]))
+    by_count = lambda row: (-int(row["count"] or 0), row["term"]["text"])  # noqa: E731
+    return {"subjects": subjects, "classes": sorted(classes, key=by_count),
+            "properties": sorted(properties, key=by_count)}
+
+
+def _title(graph: Graph, subject) -> str:
+    """A short name for a subject: its title or label in the page language, else its IRI's path."""
+    language = choose_language()
+    names = [o for p in (DCTERMS.title, RDFS.label) for o in graph.objects(subject, p) if isinstance(o, Literal)]
+    for name in sorted(names, key=lambda n: (n.language != language, n.language or "", str(n))):
+        return str(name)
+    base = current_app.config["SETTINGS"].base_iri
+    text = str(subject)
+    return text[len(base):] if text.startswith(base) else text
 
 
 def _sort_key(term) -> tuple:
@@ -172,10 +210,11 @@ def _sort_key(term) -> tuple:
 
 
 def _anchor(term) -> str:
-    """An HTML id for a subject (the part of the IRI after its last '/' or '#')."""
-    text = str(term).rstrip("/")
-    tail = text.replace("#", "/").rsplit("/", 1)[-1]
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in tail) or "node"
+    """A unique HTML id for a subject: its IRI after the base, other characters as '-'."""
+    base = current_app.config["SETTINGS"].base_iri
+    text = str(term)
+    text = text[len(base):] if text.startswith(base) else text
+    return "s-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
 
 
 def _void_order(types: set[str], text: str) -> tuple:
@@ -317,7 +356,9 @@ def summarise_report(graph: Graph, language: str = "en") -> dict:
                                ("shape", SH.sourceShape),
                                ("component", SH.sourceConstraintComponent)):
             obj = graph.value(result, predicate)
-            entry[key] = None if obj is None or isinstance(obj, BNode) and key == "shape" else _term(obj, graph)
+            # Anonymous shapes (blank or skolem /.well-known/genid/ IRIs) have no useful name.
+            anonymous = isinstance(obj, BNode) or "/.well-known/genid/" in str(obj)
+            entry[key] = None if obj is None or (anonymous and key == "shape") else _term(obj, graph)
         # The message in the page language when the shapes give one, else every message.
         all_messages = list(graph.objects(result, SH.resultMessage))
         in_language = [m for m in all_messages if getattr(m, "language", None) == language]
