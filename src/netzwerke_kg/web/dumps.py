@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
+from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.i18n import choose_language
 from netzwerke_kg.web.iris import absolute, site_url
 
@@ -213,8 +214,7 @@ def downloads():
             abort(400, description=f"Unknown format {fmt!r}: use html or json.")
     else:
         # RFC 9110 §12.5.1: no Accept means anything goes; an Accept we cannot meet is a 406.
-        accept = request.headers.get("Accept")
-        chosen = request.accept_mimetypes.best_match(offers) if accept else "text/html"
+        chosen = negotiate(request.headers.get("Accept"), offers, default="text/html")
         if chosen is None:
             abort(406, description="This page is offered as text/html and application/json.")
     if chosen == "application/json":

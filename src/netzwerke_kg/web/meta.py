@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from netzwerke_kg.namespaces import prefixes
+from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.dumps import dist_dir, load_manifest
 from netzwerke_kg.web.i18n import choose_language
 from netzwerke_kg.web.iris import mapper, site_url, url_for_iri, valid_kind_slug
@@ -84,9 +85,7 @@ def _choose_format(default: str = "text/turtle") -> str:
     # The default first: on a tie (*/*) the first offer wins; browsers ask for text/html by name.
     offers = [default, *[m for m in ("text/html", *RDF_OFFERS) if m != default]]
     # RFC 9110 §12.5.1: no Accept means anything goes; an Accept we cannot meet is a 406.
-    if not request.headers.get("Accept"):
-        return default
-    chosen = request.accept_mimetypes.best_match(offers)
+    chosen = negotiate(request.headers.get("Accept"), offers, default=default)
     if chosen is None:
         abort(406, description=f"Offered: {', '.join(offers)}.")
     return chosen
