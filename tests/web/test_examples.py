@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -370,3 +371,19 @@ def test_example_answers_over_the_remote_backend(example, remote_app, client):
         # DESCRIBE's answer is up to the engine (SPARQL 1.1 Query §16.4): only non-empty is asked.
         assert remote == embedded
     assert remote is True or (remote is not False and remote >= 1)
+
+
+def test_gallery_links_reopen_the_editor_without_javascript(client):
+    """Each gallery link is a GET that opens the editor with that example (and keeps ?lang=)."""
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = _Collect()
+    page.feed(client.get("/sparql?lang=de", headers={"Accept": browser_accept}).get_data(as_text=True))
+    links = page.find("a", **{"class": "example-link"})
+    assert len(links) == len(EXAMPLES)
+    for link, example in zip(links, EXAMPLES):
+        assert parse_qs(urlsplit(link["href"]).query)["lang"] == ["de"]
+        response = client.get(link["href"], headers={"Accept": browser_accept})
+        assert response.status_code == 200 and response.mimetype == "text/html"
+        opened = _Collect()
+        opened.feed(response.get_data(as_text=True))
+        assert json.loads(opened.scripts["editor-data"])["query"] == example.query
