@@ -138,7 +138,13 @@ def test_disagreement_side_by_side(client):
         assert all(r.find_all("td")[3].find_all("a")[0].attrs["href"].startswith("/page/source/evil-source")
                    for r in rows)
     claims = page(client, "/page/network/evil-network?lang=de").by_id("claims")
-    assert claims.find_all("h2")[0].text().startswith("Mitgliederzahl im Zeitverlauf")
+    assert claims.find_all("h2")[0].text() == "Behauptungen (2)"
+    assert claims.find_all("h3")[0].text() == "Mitgliederzahl im Zeitverlauf"
+    # the counts as bars, in date order, the approximate one marked
+    bars = claims.find_all("rect")
+    assert [b.find_all("title")[0].text().split(" (")[0] for b in bars] == ["2024: 30", "2025: ≈100"]
+    assert [float(b.attrs["height"]) for b in bars][0] < [float(b.attrs["height"]) for b in bars][1]
+    assert "approximate" in bars[1].attrs["class"]
 
 
 def test_identities_jsonld_and_sparql_link(client):

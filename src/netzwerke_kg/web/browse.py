@@ -188,9 +188,39 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         "sparql_url": iris.site_url("/sparql", query=f"DESCRIBE <{iri}>"),
         "data_links": [(ext, iris.data_url(iri, ext)) for ext in iris.DATA_FORMATS],
         "has_label": bool(ann.get("label")),
-        "claims_are_counts": any(str(r.get("property", "")).endswith("#memberCount") for r in claims),
+        "count_chart": _count_chart(claims, labeller, lang),
     }
     return ctx
+
+
+def _count_chart(claims: list[dict], labeller: Labeller, lang: str) -> dict | None:
+    """Bars of the stated member counts over time (one per dated numeric claim); None if < 2."""
+    points = []
+    for r in claims:
+        if not str(r.get("property", "")).endswith("#memberCount") or r.get("date") is None:
+            continue
+        try:
+            value = int(str(r["value"]))
+        except (KeyError, ValueError):
+            continue
+        approx = r.get("approx") is not None and r["approx"].toPython() is True
+        points.append({"date": str(r["date"]), "value": value, "approximate": approx,
+                       "source": labeller.label(r["source"]) if r.get("source") is not None else "",
+                       "href": iris.page_url(r["claim"])})
+    if len(points) < 2:
+        return None
+    points.sort(key=lambda p: (p["date"], p["value"]))
+    width, height, top, bottom = 640, 220, 24, 40
+    top_value = max(p["value"] for p in points) or 1
+    step = width / len(points)
+    bars = []
+    for i, p in enumerate(points):
+        h = (height - top - bottom) * p["value"] / top_value
+        bars.append(dict(p, x=round(i * step + step * 0.15, 1), w=round(step * 0.7, 1),
+                         y=round(height - bottom - h, 1), h=round(h, 1), cx=round(i * step + step / 2, 1)))
+    desc = "; ".join(f"{p['date']}: {'≈' if p['approximate'] else ''}{p['value']} ({p['source']})" for p in points)
+    return {"width": width, "height": height, "baseline": height - bottom, "bars": bars,
+            "title": i18n.translate("Member count over time", lang), "desc": desc}
 
 
 def _descriptions(outgoing, lang: str) -> str | None:

@@ -81,6 +81,7 @@ _DE = {
         "{n} von {total} Mitgliedern haben Koordinaten und sind eingezeichnet.",
     "Role": "Rolle",
     "in the graph": "im Graphen",
+    "Claims": "Behauptungen",
     "used": "verwendet",
     "stated": "laut Quelle",
     "Members of this network": "Mitglieder dieses Netzwerks",
