@@ -62,9 +62,12 @@ def _settings():
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def endpoint():
     """The SPARQL 1.1 Protocol query operation (HEAD is answered like GET, without a body)."""
+    started = time.monotonic()
     try:
         return _endpoint()
     except ProtocolError as exc:
+        if request.method in ("GET", "HEAD", "POST"):
+            _log(None, exc.status, None, started, _backend(), error=exc.message[:200])
         return error_response(exc.status, exc.message, headers={"Vary": "Accept", **exc.headers})
 
 
