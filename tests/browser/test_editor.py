@@ -47,17 +47,14 @@ class Page:
         self.page.on("response", self._response)
 
     def _console(self, message):
-        """Keep console errors, except the browser's own favicon probe (not part of our page)."""
-        if message.type != "error":
-            return
-        url = (message.location or {}).get("url", "")
-        if url.endswith("/favicon.ico"):
-            return
-        self.errors.append(f"{message.text} ({url})")
+        """Keep console errors (a CSP violation is one), with where they came from."""
+        if message.type == "error":
+            url = (message.location or {}).get("url", "")
+            self.errors.append(f"{message.text} ({url})")
 
     def _response(self, response):
         """Keep every 4xx/5xx the page triggered, with its URL."""
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        if response.status >= 400:
             self.failed.append((response.status, response.url))
 
     def shot(self, name: str) -> Path:
