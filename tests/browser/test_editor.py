@@ -94,6 +94,9 @@ def test_editor_highlights_runs_an_example_and_links_to_local_pages(editor_tab, 
     response = page.goto(base_url + "/sparql", wait_until="networkidle")
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/html")
+    # The strict policy is in force, so "no console errors" below also means "no CSP violation".
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
 
     # Highlighting: the overlay holds token spans and exactly the textarea's text.
     for kind in ("keyword", "pname", "iri", "variable"):
