@@ -13,7 +13,7 @@ The data is read-only per release, so a GET answered with 200 stays valid until 
 - gzip of textual bodies ≥ 1 KiB when ``Accept-Encoding`` allows (RFC 9110 §8.4.1.3, §12.5.3);
 - ``Vary: Accept, Accept-Language, Accept-Encoding`` merged with what the view set (§12.5.5).
 Errors and non-GET requests are never given validators (a 4xx/5xx must not be revalidated as
-fresh). HEAD runs the GET view in Flask, so it gets exactly the GET headers without a body (§9.3.2).
+fresh). HEAD runs the GET view in Flask, so it gets exactly the GET headers, no body (§9.3.2).
 """
 
 from __future__ import annotations
@@ -149,8 +149,10 @@ def _buffered_body(response: Response) -> bytes | None:
     return response.get_data()
 
 
-def _release_etag(manifest: dict | None, response: Response, body: bytes | None, coding: str) -> str | None:
-    """A strong tag from the release, the request URL and the variant (and the body, if buffered)."""
+def _release_etag(
+    manifest: dict | None, response: Response, body: bytes | None, coding: str
+) -> str | None:
+    """A strong tag from the release, the request URL, the variant (and the body if buffered)."""
     release = (manifest or {}).get("release")
     if release is None and body is None:
         return None

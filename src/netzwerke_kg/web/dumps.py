@@ -1,4 +1,4 @@
-"""Downloads: the dumps of the release in dist/, described (/downloads) and served (/downloads/<file>).
+"""Downloads: the files of the release in dist/, listed (/downloads) and served (/downloads/<file>).
 
 Files are served exactly as the build wrote them, with a strong ETag (the SHA-256 the manifest
 records for the bytes sent), Last-Modified (the build's ``issued``), 304 and Range/206 (werkzeug's
@@ -134,7 +134,7 @@ def _checksums() -> dict[str, str]:
 
 
 def describe_downloads(manifest: dict) -> dict:
-    """The JSON/HTML description of every dump: format, sizes, triples, checksums, licence, citation."""
+    """Every file described: format, sizes, triples, checksums, licence, citation (JSON/HTML)."""
     files = []
     for entry in manifest.get("files", []):
         gz = entry.get("gzip") or None
@@ -203,7 +203,7 @@ def _manifest_or_503() -> dict:
 
 @bp.get("/downloads")
 def downloads():
-    """The list of dumps: HTML for browsers, JSON for ``Accept: application/json`` or ?format=json."""
+    """The list of files: HTML for browsers, JSON by Accept: application/json or ?format=json."""
     manifest = _manifest_or_503()
     info = describe_downloads(manifest)
     offers = ["text/html", "application/json"]
@@ -225,14 +225,15 @@ def downloads():
         response = _html(
             render_template("downloads.html", info=info, links=links, site_url=site_url)
         )
-    response.headers["Link"] = f'<{site_url("/downloads", format="json")}>; rel="alternate"; type="application/json"'
+    json_url = site_url("/downloads", format="json")
+    response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
     return response
 
 
 @bp.get("/downloads/<path:name>")
 @bp.get("/dumps/<path:name>")
 def download_file(name: str):
-    """One file of the release, as written by the build (pre-gzipped bytes when gzip is accepted)."""
+    """One file of the release as the build wrote it (the .gz bytes when gzip is accepted)."""
     manifest = _manifest_or_503()
     entry = _file_table(manifest).get(name)
     if entry is None:

@@ -75,7 +75,7 @@ def _load_graph(name: str) -> Graph:
 
 
 def _choose_format(default: str = "text/turtle") -> str:
-    """The media type asked for by ?format= or Accept; ``default`` when the client has no preference."""
+    """The media type asked for by ?format= or Accept; ``default`` without a preference."""
     fmt = request.args.get("format")
     if fmt is not None:
         chosen = FORMAT_PARAM.get(fmt) or (fmt if fmt in RDF_OFFERS else None)
@@ -134,7 +134,8 @@ def _term(term, graph: Graph) -> dict:
             "kind": "literal",
             "text": str(term),
             "lang": term.language,
-            "datatype": graph.namespace_manager.normalizeUri(term.datatype) if term.datatype else None,
+            "datatype": (graph.namespace_manager.normalizeUri(term.datatype)
+                         if term.datatype else None),
         }
     return {"kind": "bnode", "text": f"_:{term}"}
 
@@ -194,7 +195,8 @@ def void_page(graph: Graph) -> dict:
 def _title(graph: Graph, subject) -> str:
     """A short name for a subject: its title or label in the page language, else its IRI's path."""
     language = choose_language()
-    names = [o for p in (DCTERMS.title, RDFS.label) for o in graph.objects(subject, p) if isinstance(o, Literal)]
+    names = [o for p in (DCTERMS.title, RDFS.label) for o in graph.objects(subject, p)
+             if isinstance(o, Literal)]
     for name in sorted(names, key=lambda n: (n.language != language, n.language or "", str(n))):
         return str(name)
     base = current_app.config["SETTINGS"].base_iri
@@ -337,7 +339,7 @@ def validation():
 
 
 def summarise_report(graph: Graph, language: str = "en") -> dict:
-    """Conformance, counts per severity and the results grouped by focus node, from a SHACL report."""
+    """Conformance, counts per severity and the results by focus node, from a SHACL report."""
     reports = list(graph.subjects(RDF.type, SH.ValidationReport))
     conforms = None
     if reports:
@@ -357,7 +359,8 @@ def summarise_report(graph: Graph, language: str = "en") -> dict:
             obj = graph.value(result, predicate)
             # Anonymous shapes (blank or skolem /.well-known/genid/ IRIs) have no useful name.
             anonymous = isinstance(obj, BNode) or "/.well-known/genid/" in str(obj)
-            entry[key] = None if obj is None or (anonymous and key == "shape") else _term(obj, graph)
+            hidden = obj is None or (anonymous and key == "shape")
+            entry[key] = None if hidden else _term(obj, graph)
         # The message in the page language when the shapes give one, else every message.
         all_messages = list(graph.objects(result, SH.resultMessage))
         in_language = [m for m in all_messages if getattr(m, "language", None) == language]
@@ -366,7 +369,8 @@ def summarise_report(graph: Graph, language: str = "en") -> dict:
         groups[focus].append(entry)
     grouped = []
     for focus in sorted(groups, key=_sort_key):
-        results = sorted(groups[focus], key=lambda e: (e["severity"], str(e["path"]), e["messages"]))
+        results = sorted(groups[focus],
+                         key=lambda e: (e["severity"], str(e["path"]), e["messages"]))
         grouped.append({"focus": _term(focus, graph) if focus is not None else None,
                         "results": results})
     return {

@@ -74,9 +74,9 @@ def answer_preflight() -> Response | None:
 
 
 def add_security_headers(response: Response) -> Response:
-    """Set CSP, nosniff, referrer and framing policy and the CORS headers (views may not relax them)."""
+    """Set CSP, nosniff, referrer/framing policy and CORS headers (views may not relax them)."""
     for name, value in _HEADERS.items():
         response.headers[name] = value
-    # CORS with "*" never carries credentials (Fetch: credentialed requests need an explicit origin).
+    # CORS with "*" never carries credentials (Fetch: credentialed requests need one origin).
     response.headers.pop("Access-Control-Allow-Credentials", None)
     return response
