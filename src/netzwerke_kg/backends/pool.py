@@ -30,6 +30,10 @@ class WorkerDied(Exception):
     """The worker process exited or sent garbage."""
 
 
+class StillLoading(Exception):
+    """The worker has not finished loading the store yet."""
+
+
 class Worker:
     """One worker process and its pipes."""
 
@@ -41,9 +45,17 @@ class Worker:
         self.info: dict | None = None
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> dict:
-        """Block until the worker has loaded the store; its ready frame."""
+        """Block until the worker has loaded the store; its ready frame.
+
+        Raises StillLoading (nothing consumed from the pipe, so the worker stays usable) when the
+        store is not loaded within ``timeout``.
+        """
         if self.info is None:
-            frame = self._read(time.monotonic() + timeout)
+            ready, _, _ = select.select([self.proc.stdout.fileno()], [], [], timeout)
+            if not ready:
+                raise StillLoading
+            # The ready frame is written in one go: once readable, it arrives promptly.
+            frame = self._read(time.monotonic() + STARTUP_TIMEOUT)
             if not frame.get("ok"):
                 raise BackendUnavailableError(frame.get("message", "the query worker failed to start"))
             self.info = frame
@@ -115,13 +127,25 @@ class WorkerPool:
             self._idle.append(Worker(argv))
         atexit.register(self.close)
 
-    def call(self, request: dict, timeout: float) -> dict:
-        """Run ``request`` on an idle worker within ``timeout`` seconds (waiting for one counts too)."""
-        deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline, timeout)
+    def call(self, request: dict, timeout: float, ready_timeout: float = STARTUP_TIMEOUT) -> dict:
+        """Run ``request`` on an idle worker; the query itself may run ``timeout`` seconds.
+
+        Waiting for a free worker is bounded by ``timeout`` too; waiting for a fresh worker to load
+        the store by ``ready_timeout`` (loading is not the query's fault, so it is not charged to it).
+        """
+        worker = self._acquire(time.monotonic() + timeout, timeout)
         try:
-            worker.wait_ready()
-            answer = worker.call(request, max(0.0, deadline - time.monotonic()))
+            worker.wait_ready(ready_timeout)
+        except StillLoading:
+            self._release(worker)
+            raise BackendUnavailableError(
+                "The query workers are still loading the store; try again in a moment."
+            ) from None
+        except BaseException:
+            self._replace(worker)
+            raise
+        try:
+            answer = worker.call(request, timeout)
         except TimeoutError:
             log.warning("query overran %.1f s; killing worker pid %s", timeout, worker.proc.pid)
             self._replace(worker)
@@ -141,7 +165,7 @@ class WorkerPool:
 
     def ping(self, timeout: float = 5.0) -> dict:
         """The ready frame of an idle worker (quads, graphs), proving one can answer."""
-        return self.call({"op": "ping"}, timeout)
+        return self.call({"op": "ping"}, timeout, ready_timeout=timeout)
 
     def _acquire(self, deadline: float, timeout: float) -> Worker:
         """Borrow an idle worker, waiting until ``deadline``."""

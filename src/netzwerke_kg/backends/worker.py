@@ -114,7 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         if req.get("op") == "ping":
             write_frame(stdout, {"ok": True, "quads": len(store), "graphs": graphs})
         else:
-            write_frame(stdout, execute(store, req))
+            try:
+                answer = execute(store, req)
+            except Exception as exc:  # noqa: BLE001 - report any engine failure; the worker must live on
+                answer = {"ok": False, "kind": "error", "message": f"{type(exc).__name__}: {exc}"}
+            write_frame(stdout, answer)
 
 
 if __name__ == "__main__":
