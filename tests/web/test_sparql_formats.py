@@ -203,3 +203,15 @@ def test_both_backends_write_the_same_results(app, request):
         assert a.data == b.data, media
     n = json.loads(app.test_client().get("/sparql", query_string={"query": SELECT}).data)
     assert n["results"]["bindings"]
+
+
+@pytest.mark.parametrize("media", list(GRAPH_FORMATS))
+def test_both_backends_write_the_same_graphs(app, request, media):
+    """Byte-identical CONSTRUCT answers (no blank nodes involved) from embedded and remote."""
+    remote_app = request.getfixturevalue("remote_app")
+    q = f"CONSTRUCT {{ <{NKG}id/city/rostock> ?p ?o }} WHERE {{ <{NKG}id/city/rostock> ?p ?o FILTER(!isBlank(?o)) }}"
+    a = app.test_client().get("/sparql", query_string={"query": q}, headers={"Accept": media})
+    b = remote_app.test_client().get("/sparql", query_string={"query": q}, headers={"Accept": media})
+    assert a.status_code == b.status_code == 200
+    assert len(_graph(media, a.data)) > 5
+    assert a.data == b.data

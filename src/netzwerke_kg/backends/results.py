@@ -211,7 +211,13 @@ def write_graph(triples: list[tuple], media_type: str, *, prefixes: dict[str, st
     items = ox_triples
     if fmt.supports_datasets:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ox_triples]
-    use_prefixes = prefixes if media_type in ("text/turtle", "application/trig", "application/rdf+xml") else None
+    use_prefixes = None
+    if prefixes and media_type in ("text/turtle", "application/trig", "application/rdf+xml"):
+        # Declare only the namespaces the answer uses, so a small answer stays small.
+        iris = {t[1] for triple in ordered for t in triple if t[0] == "uri"}
+        iris |= {t[2] for triple in ordered for t in triple if t[0] == "literal" and t[2]}
+        use_prefixes = {name: ns for name, ns in sorted(prefixes.items())
+                        if any(i.startswith(ns) for i in iris)}
     body = ox.serialize(items, format=fmt, prefixes=use_prefixes) if use_prefixes else ox.serialize(items, format=fmt)
     if truncated_note and media_type in _COMMENTING:
         body = f"# {truncated_note}\n".encode() + body
