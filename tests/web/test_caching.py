@@ -1,4 +1,4 @@
-"""HTTP caching app-wide (web/caching.py): strong ETags, 304, Last-Modified, Cache-Control, gzip, Vary, HEAD."""
+"""App-wide HTTP caching (web/caching.py): ETag, 304, Last-Modified, Cache-Control, gzip, Vary, HEAD."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def test_a_new_release_changes_every_tag_even_for_the_same_bytes(app, built_dist
 @pytest.mark.parametrize("path,headers", PAGES + OTHER_PAGES)
 def test_if_none_match_gives_304_without_a_body(dated, path, headers):
     first = dated.get(path, headers=headers)
-    if first.status_code == 404 and (path, headers) in OTHER_PAGES:
+    if first.status_code == 404 and path in {p for p, _ in OTHER_PAGES}:
         pytest.skip(f"{path} is not part of the app yet")
     tag = first.headers["ETag"]
     again = dated.get(path, headers={**headers, "If-None-Match": tag})
@@ -191,7 +191,7 @@ def test_vary_names_accept_language_and_encoding_once_each(dated, built_dist):
 def test_head_equals_get_without_body(dated, path, headers, encoding):
     headers = {**headers, "Accept-Encoding": encoding}
     get = dated.get(path, headers=headers)
-    if get.status_code == 404 and (path, headers) in [(p, {**h, "Accept-Encoding": encoding}) for p, h in OTHER_PAGES]:
+    if get.status_code == 404 and path in {p for p, _ in OTHER_PAGES}:
         pytest.skip(f"{path} is not part of the app yet")
     head = dated.head(path, headers=headers)
     assert head.status_code == get.status_code == 200

@@ -1,4 +1,4 @@
-"""/downloads: the list of dumps (HTML and JSON) and the files themselves (ETag, 304, Range, gzip)."""
+"""/downloads: the list of files (HTML and JSON) and the files (ETag, 304, Range, gzip)."""
 
 from __future__ import annotations
 

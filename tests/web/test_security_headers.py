@@ -1,4 +1,4 @@
-"""Security headers and CORS on every kind of page (web/security.py), and pages CSP can run as they are."""
+"""Security headers and CORS on every kind of page (web/security.py); pages the CSP lets run."""
 
 from __future__ import annotations
 
@@ -24,9 +24,6 @@ SITE_PAGES = ["/", "/ontology", "/sparql", "/downloads", "/void", "/.well-known/
               "/search?q=rostock", "/sitemap.xml", "/robots.txt", "/favicon.ico", "/static/css/site.css",
               "/page/city/no-such-city", "/no/such/page"]
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-#: response headers a script may read without being exposed (Fetch: CORS-safelisted response headers)
-SAFELISTED = {"cache-control", "content-language", "content-length", "content-type", "expires",
-              "last-modified", "pragma"}
 
 
 def _routed(app, path: str) -> bool:
