@@ -213,3 +213,35 @@ def test_awkward_values_survive_every_results_format(sparql_client, query):
         parsed = Result.parse(source=__import__("io").BytesIO(r.data), format=fmt)
         answers[fmt] = [tuple(row) for row in parsed]
     assert answers["json"] == answers["xml"] == answers["tsv"]
+
+
+def test_browser_following_a_shared_query_link_gets_the_editor(sparql_client):
+    """A browser opening /sparql?query=… (no format=) sees the editor holding that query."""
+    from html.parser import HTMLParser
+
+    q = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+    r = sparql_client.get("/sparql", query_string={"query": q},
+                          headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    texts = []
+
+    class Textareas(HTMLParser):
+        """Collect the text of the textarea named query."""
+
+        inside = False
+
+        def handle_starttag(self, tag, attrs):
+            """Enter the query textarea."""
+            self.inside = tag == "textarea" and dict(attrs).get("name") == "query"
+
+        def handle_endtag(self, tag):
+            """Leave it."""
+            self.inside = False
+
+        def handle_data(self, data):
+            """Keep its text."""
+            if self.inside:
+                texts.append(data)
+
+    Textareas().feed(r.data.decode())
+    assert "".join(texts).strip() == q
