@@ -317,3 +317,11 @@ def test_same_documents_and_pages_over_a_remote_engine(app, remote_app):
                     sorted(span.text() for span in p.find_all("span", class_="count")))
                    for p in pages]
         assert summary[0] == summary[1], kind
+    homes = [parse_html(c.get("/?lang=de").get_data(as_text=True)) for c in (local, remote)]
+    cards = [sorted(" ".join(card.text().split()) for card in h.by_id("networks").find_all("div", class_="card"))
+             for h in homes]
+    assert cards[0] == cards[1]
+    assert len(homes[1].by_id("map").find_all("circle")) == len(homes[0].by_id("map").find_all("circle")) > 0
+    for path in ("/ontology?lang=en", "/search?q=rostock"):
+        docs = [parse_html(c.get(path).get_data(as_text=True)) for c in (local, remote)]
+        assert [a.attrs.get("href") for a in docs[0].find_all("a")] == [a.attrs.get("href") for a in docs[1].find_all("a")], path
