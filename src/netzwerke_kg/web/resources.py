@@ -178,7 +178,7 @@ def _rdf_response(graph, iri: str, ext: str, negotiated: bool) -> Response:
 @bp.get("/page/<kind>/<path:slug>")
 def page(kind: str, slug: str):
     """The HTML page about a resource."""
-    from netzwerke_kg.web.browse import resource_context
+    from netzwerke_kg.web.resource_page import resource_context
 
     iri = _resource_iri(kind, slug)
     if not queries().exists(iri):
