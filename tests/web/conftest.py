@@ -149,7 +149,7 @@ def remote_app(built_dist, virtuoso):
     application.extensions["netzwerke_kg.backend"].close()
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.virtuoso)])
 def backend_app(request):
     """The contract suite's app: the same tests over the embedded and the remote backend."""
     if request.param == "embedded":

@@ -194,6 +194,7 @@ def test_ask_in_results_formats(sparql_client):
     assert r.data == b"true"
 
 
+@pytest.mark.virtuoso
 def test_both_backends_write_the_same_results(app, request):
     """Byte-identical SELECT answers from embedded and remote in every results format."""
     remote_app = request.getfixturevalue("remote_app")
@@ -205,6 +206,7 @@ def test_both_backends_write_the_same_results(app, request):
     assert n["results"]["bindings"]
 
 
+@pytest.mark.virtuoso
 @pytest.mark.parametrize("media", list(GRAPH_FORMATS))
 def test_both_backends_write_the_same_graphs(app, request, media):
     """Byte-identical CONSTRUCT answers (no blank nodes involved) from embedded and remote."""

@@ -178,7 +178,7 @@ def test_allowlisted_service_is_called(built_dist, root, listener):
 CAP = 5
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.virtuoso)])
 def capped_client(request, built_dist, root):
     """A client of an app whose row cap is 5, over each backend."""
     if request.param == "embedded":

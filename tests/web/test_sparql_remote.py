@@ -15,6 +15,8 @@ from netzwerke_kg.backends.remote import RemoteBackend
 from netzwerke_kg.config import Settings
 from netzwerke_kg.web import create_app
 
+pytestmark = pytest.mark.virtuoso
+
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 
 
