@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import (
     Backend,
     BackendError,
     BackendUnavailableError,
-    QueryResult,
     QuerySyntaxError,
 )
 from netzwerke_kg.backends.common import QueryRunner
@@ -96,5 +94,3 @@ class EmbeddedBackend(QueryRunner, Backend):
         """Stop the worker processes."""
         self.pool.close()
 
-
-__all__ = ["EmbeddedBackend", "QueryResult", "results"]
