@@ -37,8 +37,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, workers
         print(f"  {label:16} {base}{path}")
     sys.stdout.flush()
     if dev:
+        import logging
+
         from netzwerke_kg.web import create_app
 
+        logging.basicConfig(level=logging.INFO, format="%(message)s")  # the per-query JSON lines
         create_app(settings).run(host=host, port=port, debug=True, use_reloader=False)
         return 0
     return _gunicorn(settings, host, port, workers)
