@@ -34,6 +34,12 @@ class Settings:
     #: killable worker processes answering embedded queries
     query_workers: int = 2
 
+    def __post_init__(self):
+        """Make the paths absolute, so nothing later resolves them against another directory."""
+        object.__setattr__(self, "root", Path(self.root).resolve())
+        if self.dist is not None:
+            object.__setattr__(self, "dist", Path(self.dist).resolve())
+
     @property
     def dist_dir(self) -> Path:
         """The dist/ directory in use."""

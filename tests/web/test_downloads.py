@@ -247,3 +247,32 @@ def test_downloads_are_cached_a_day(client, manifest):
     response = client.get(f"/downloads/{path}")
     assert response.cache_control.public
     assert response.cache_control.max_age == 86400
+
+
+def test_jsonld_context_is_served_where_the_dump_points(client, built_dist):
+    """The JSON-LD dump's @context IRI ({base}context.jsonld) dereferences to the built context."""
+    import json
+
+    dump = json.loads((built_dist / "netzwerke-kg.jsonld").read_text(encoding="utf-8"))
+    context_ref = dump["@context"]
+    assert isinstance(context_ref, str) and context_ref.endswith("/context.jsonld")
+    response = client.get("/context.jsonld", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert json.loads(response.data) == json.loads((built_dist / "context.jsonld").read_bytes())
+
+
+def test_relative_root_still_serves_files(tmp_path, built_dist, monkeypatch):
+    """Settings with a relative root/dist resolve them once, so send_file never looks elsewhere."""
+    import shutil
+    from pathlib import Path
+
+    from netzwerke_kg.config import Settings
+    from netzwerke_kg.web import create_app
+
+    shutil.copytree(built_dist, tmp_path / "dist")
+    monkeypatch.chdir(tmp_path)
+    app = create_app(Settings(root=Path("."), dist=Path("dist")))
+    response = app.test_client().get("/downloads/context.jsonld",
+                                     headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert response.data == (built_dist / "context.jsonld").read_bytes()

@@ -266,3 +266,9 @@ def download_file(name: str):
     response.cache_control.public = True
     response.cache_control.max_age = DOWNLOAD_MAX_AGE
     return response
+
+
+@bp.get("/context.jsonld")
+def jsonld_context():
+    """The published JSON-LD @context that the JSON-LD dump names as ``{base}context.jsonld``."""
+    return download_file("context.jsonld")
