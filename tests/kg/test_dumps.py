@@ -22,7 +22,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, VOID
 
-from conftest import require_tool
+from tests.conftest import require_tool
 from netzwerke_kg.kg.build import DUMPS
 from netzwerke_kg.kg.sources import load_sources
 from netzwerke_kg.kg.void import SPDX, dataset_iri
