@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import socket
@@ -16,19 +15,9 @@ import pytest
 
 from netzwerke_kg.config import Settings
 from netzwerke_kg.web import create_app
+from tests.conftest import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def require_tool(name: str, why: str = "") -> str:
-    """Like tests/conftest.py's require_tool: skip without the tool, but fail under CI=true."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed{': ' + why if why else ''} (.ci/run installs it)"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="session")
