@@ -71,3 +71,17 @@ def test_allowlisted_service_passes():
     check_query(info, allowlist=("http://ok.example/sparql",))
     with pytest.raises(QueryRefusedError, match="no outbound requests"):
         check_query(info, allowlist=("http://other.example/sparql",))
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT * WHERE { ?s rdfs:label ?o }", "rdfs"),
+    ("PREFIX rdfs: <x:>\nSELECT * WHERE { ?s rdfs:label ?o }", None),
+    ("SELECT * WHERE { ?s <http://a/b:c> 'rdfs:label' } # foo:bar", None),
+    ("PREFIX : <x:>\nSELECT * WHERE { ?s :p nkg:Q }", "nkg"),
+    ("SELECT * WHERE { ?s :p ?o }", ""),
+])
+def test_undeclared_prefix(query, expected):
+    """Prefixed names in IRIs, strings and comments do not count; the empty prefix does."""
+    from netzwerke_kg.backends.limits import undeclared_prefix
+
+    assert undeclared_prefix(query) == expected

@@ -27,6 +27,17 @@ def test_syntax_error_quotes_parser_message_and_position(sparql_client):
     assert re.search(r"\bat 3:\d+", message)  # line 3: where the object is missing
 
 
+def test_undeclared_prefix_names_the_fix(sparql_client):
+    """Using a prefix without declaring it: the 400 says which one and the PREFIX line to add."""
+    query = "PREFIX schema: <https://schema.org/>\nSELECT ?l WHERE { ?n a schema:City ; rdfs:label ?l }"
+    message = refused(sparql_client.get("/sparql", query_string={"query": query}), 400)
+    assert "'rdfs:' is used but not declared" in message
+    assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in message
+    # once declared as told, the same query answers
+    fixed = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + query
+    assert sparql_client.get("/sparql", query_string={"query": fixed, "format": "json"}).status_code == 200
+
+
 def test_two_query_parameters(sparql_client):
     """Two query parameters: 400 saying so."""
     r = sparql_client.get("/sparql", query_string=[("query", "ASK {}"), ("query", "ASK {}")])

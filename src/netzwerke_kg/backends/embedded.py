@@ -19,7 +19,9 @@ from netzwerke_kg.backends.base import (
 )
 from netzwerke_kg.backends.common import QueryRunner
 from netzwerke_kg.backends.pool import WorkerPool, worker_argv
+from netzwerke_kg.backends.limits import explain_syntax_error
 from netzwerke_kg.config import Settings
+from netzwerke_kg.namespaces import prefixes
 
 
 def void_graph_iri(settings: Settings, manifest: dict | None = None) -> str:
@@ -76,7 +78,8 @@ class EmbeddedBackend(QueryRunner, Backend):
         )
         if not answer.get("ok"):
             if answer.get("kind") == "syntax":
-                raise QuerySyntaxError(f"Syntax error in the query: {answer['message']}")
+                raise QuerySyntaxError(
+                    explain_syntax_error(sparql, answer["message"], prefixes(self.settings.base_iri)))
             raise BackendError(answer.get("message", "query failed"))
         return answer
 

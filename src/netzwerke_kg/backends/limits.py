@@ -165,3 +165,31 @@ def check_query(
                 f"{where} <{iri}> is not a graph of this dataset; nothing is ever fetched from the web. "
                 f"Available graphs: {', '.join('<' + g + '>' for g in sorted(graphs))}."
             )
+
+
+def undeclared_prefix(text: str) -> str | None:
+    """The first prefix a query uses without declaring it (SPARQL 1.1 Query §4.1.1), if any."""
+    declared: set[str] = set()
+    after_prefix = False
+    for kind, value in _tokens(text):
+        if after_prefix and kind == "pname":
+            declared.add(value.split(":", 1)[0])
+            after_prefix = False
+            continue
+        after_prefix = kind == "word" and value.upper() == "PREFIX"
+        if kind == "pname":
+            prefix = value.split(":", 1)[0]
+            if prefix not in declared:
+                return prefix
+    return None
+
+
+def explain_syntax_error(text: str, message: str, known_prefixes: dict[str, str]) -> str:
+    """The parser's message, plus a plain hint when the cause is an undeclared prefix."""
+    explained = f"Syntax error in the query: {message}"
+    prefix = undeclared_prefix(text)
+    if prefix is None:
+        return explained
+    iri = known_prefixes.get(prefix)
+    fix = f"PREFIX {prefix}: <{iri}>" if iri else f"PREFIX {prefix}: <…>"
+    return f"{explained}\nThe prefix '{prefix}:' is used but not declared; add this line at the top: {fix}"

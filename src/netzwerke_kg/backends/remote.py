@@ -23,7 +23,9 @@ from netzwerke_kg.backends.base import (
     QueryTimeoutError,
 )
 from netzwerke_kg.backends.common import QueryRunner
+from netzwerke_kg.backends.limits import explain_syntax_error
 from netzwerke_kg.config import Settings
+from netzwerke_kg.namespaces import prefixes
 
 #: seconds the local syntax check may take (it runs on an empty store, see _check_syntax)
 SYNTAX_CHECK_SECONDS = 2.0
@@ -60,7 +62,8 @@ class RemoteBackend(QueryRunner, Backend):
         except QueryTimeoutError:
             return  # it parsed and is busy evaluating (e.g. big VALUES blocks): syntax is fine
         if not answer.get("ok") and answer.get("kind") == "syntax":
-            raise QuerySyntaxError(f"Syntax error in the query: {answer['message']}")
+            raise QuerySyntaxError(
+                explain_syntax_error(sparql, answer["message"], prefixes(self.settings.base_iri)))
 
     def _wrapper(self, sparql: str, info, default_graphs, named_graphs, timeout: float):
         """A SPARQLWrapper set up for one request."""
