@@ -79,11 +79,11 @@ def backends(dist: Path) -> None:
     if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
         print("\n2. backends through the app: skipped (virtuoso-t not installed)")
         return
-    from bench.virtuoso import running_virtuoso
+    from tests.support.virtuoso import running_virtuoso  # the same launcher the remote-backend tests use
 
     embedded = create_app(Settings(root=ROOT, dist=dist))
-    with tempfile.TemporaryDirectory() as tmp, running_virtuoso(dist, Path(tmp)) as url:
-        remote = create_app(Settings(root=ROOT, dist=dist, endpoint=url))
+    with tempfile.TemporaryDirectory() as tmp, running_virtuoso(dist, Path(tmp)) as virtuoso:
+        remote = create_app(Settings(root=ROOT, dist=dist, endpoint=virtuoso["url"]))
         rows = []
         for name, q in QUERIES.items():
             ce, cr = embedded.test_client(), remote.test_client()

@@ -1,0 +1,1 @@
+"""Helpers the tests and the benchmark share (plain Python, no pytest): ports, a private Virtuoso."""
