@@ -11,6 +11,7 @@ from netzwerke_kg.config import Settings
 from netzwerke_kg.web import create_app
 from tests.conftest import require_tool
 from tests.support.virtuoso import running_virtuoso
+from tiny_project import tiny_app, tiny_build
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,6 +30,15 @@ def app(built_dist):
 def client(app):
     """A Flask test client of the shared app."""
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def tiny_client(tmp_path_factory):
+    """A client of the app over the tiny build (tests/web/tiny_project.py: the evil labels), per session."""
+    root, dist = tiny_build(tmp_path_factory)
+    app = tiny_app(root, dist)
+    yield app.test_client()
+    app.extensions["netzwerke_kg.backend"].close()
 
 
 # --- a real Virtuoso for the remote backend (../shared/recipes/virtuoso.md) -------------------------

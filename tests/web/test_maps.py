@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from netzwerke_kg.web import maps
-from tiny_project import EXTRA, parse_html, tiny_app, tiny_build
+from tiny_project import EXTRA, parse_html
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -66,15 +66,6 @@ def test_build_map_keeps_only_visible_countries():
     assert view.markers[0].label == "Rostock"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    """A client of the app over the tiny build."""
-    root, dist = tiny_build(tmp_path_factory)
-    app = tiny_app(root, dist)
-    yield app.test_client()
-    app.extensions["netzwerke_kg.backend"].close()
-
-
 def _svg(html: str) -> ET.Element:
     """The map's <svg> element, parsed as XML (it must be well-formed on its own)."""
     match = re.search(r"<svg\b.*?</svg>", html, re.S)
@@ -88,9 +79,9 @@ def _svg(html: str) -> ET.Element:
     ("/", EXTRA + 2),                           # every city
     ("/page/country/pl", 1),                    # the cities in a country
 ])
-def test_map_on_pages(client, path, markers):
+def test_map_on_pages(tiny_client, path, markers):
     """#map svg: well-formed, accessible (role=img, <title>, <desc>), one linked marker per place."""
-    html = client.get(path).get_data(as_text=True)
+    html = tiny_client.get(path).get_data(as_text=True)
     svg = _svg(html)
     assert svg.get("role") == "img"
     assert svg.find(f"{SVG}title").text and svg.find(f"{SVG}desc").text
@@ -106,15 +97,15 @@ def test_map_on_pages(client, path, markers):
     assert doc.by_id("map").find_all("svg")
 
 
-def test_pages_without_coordinates_have_no_map(client):
+def test_pages_without_coordinates_have_no_map(tiny_client):
     """A membership has no place of its own: no empty map is drawn."""
-    doc = parse_html(client.get("/page/membership/evil-gdansk").get_data(as_text=True))
+    doc = parse_html(tiny_client.get("/page/membership/evil-gdansk").get_data(as_text=True))
     assert doc.by_id("map") is None
 
 
-def test_marker_positions_follow_coordinates(client):
+def test_marker_positions_follow_coordinates(tiny_client):
     """Markers sit at the projected coordinates of their city."""
-    svg = _svg(client.get("/page/city/rostock").get_data(as_text=True))
+    svg = _svg(tiny_client.get("/page/city/rostock").get_data(as_text=True))
     by_href = {a.get("href"): a.find(f"{SVG}circle") for a in svg.iter(f"{SVG}a")}
     c = by_href["/page/city/rostock"]
     x, y = maps.project(12.1405, 54.0887)

@@ -6,20 +6,9 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from tiny_project import BASE, EVIL_DE, EVIL_EN, EXTRA, parse_html, tiny_app, tiny_build
+from tiny_project import BASE, EVIL_DE, EVIL_EN, EXTRA, parse_html
 
 PAGE_SIZE = 25  # web.browse.PAGE_SIZE
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    """A client of the app over the tiny build."""
-    root, dist = tiny_build(tmp_path_factory)
-    app = tiny_app(root, dist)
-    yield app.test_client()
-    app.extensions["netzwerke_kg.backend"].close()
 
 
 def page(client, path, **headers):
@@ -39,14 +28,14 @@ def row_map(table) -> dict[str, list[str]]:
     return out
 
 
-def test_language_from_accept_language_and_switch(client):
+def test_language_from_accept_language_and_switch(tiny_client):
     """Accept-Language picks the language; ?lang= overrides it; the switch keeps the page."""
-    r = client.get("/page/city/gdansk", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    r = tiny_client.get("/page/city/gdansk", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
     assert r.headers["Content-Language"] == "de" and "Accept-Language" in r.headers["Vary"]
-    de = page(client, "/page/city/gdansk", **{"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    de = page(tiny_client, "/page/city/gdansk", **{"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
     assert de.find_all("html")[0].attrs["lang"] == "de"
     assert de.find_all("h1")[0].text() == "Danzig"
-    en = page(client, "/page/city/gdansk?lang=en", **{"Accept-Language": "de"})
+    en = page(tiny_client, "/page/city/gdansk?lang=en", **{"Accept-Language": "de"})
     assert en.find_all("html")[0].attrs["lang"] == "en"
     assert en.find_all("h1")[0].text() == "Gdańsk"
     switch = {a.attrs["hreflang"]: a.attrs["href"] for a in en.find_all("a") if "hreflang" in a.attrs
@@ -54,7 +43,7 @@ def test_language_from_accept_language_and_switch(client):
     assert urlsplit(switch["de"]).path == "/page/city/gdansk"
     assert parse_qs(urlsplit(switch["de"]).query) == {"lang": ["de"]}
     # the switch keeps other arguments (here: the page of an incoming group)
-    paged = page(client, "/page/network/evil-network?incoming=x&page=2&lang=en")
+    paged = page(tiny_client, "/page/network/evil-network?incoming=x&page=2&lang=en")
     de_link = [a for a in paged.find_all("a", hreflang="de")][0].attrs["href"]
     assert parse_qs(urlsplit(de_link).query) == {"incoming": ["x"], "page": ["2"], "lang": ["de"]}
     # links on a page chosen with ?lang= keep the language
@@ -62,10 +51,10 @@ def test_language_from_accept_language_and_switch(client):
     assert hrefs and all("lang=en" in h for h in hrefs)
 
 
-def test_properties_have_labels_tooltips_and_typed_literals(client):
+def test_properties_have_labels_tooltips_and_typed_literals(tiny_client):
     """Property names come from the ontology (or a known vocabulary) with their definition as
     title; literals show language and datatype; values link to their pages."""
-    doc = page(client, "/page/network/evil-network?lang=de")
+    doc = page(tiny_client, "/page/network/evil-network?lang=de")
     table = doc.by_id("properties")
     rows = row_map(table)
     assert "Gründungsdatum" in rows  # schema:foundingDate, German
@@ -81,14 +70,14 @@ def test_properties_have_labels_tooltips_and_typed_literals(client):
     location = [a for a in table.find_all("a", class_="city-link")]
     assert [a.attrs["href"] for a in location] == ["/page/city/gdansk?lang=de"]
     # an nkg: property is labelled from the ontology itself
-    en = page(client, "/page/city/rostock?lang=en")
+    en = page(tiny_client, "/page/city/rostock?lang=en")
     twin = row_map(en.by_id("properties"))
     assert "twin city" in {k.lower() for k in twin}
 
 
-def test_incoming_counts_and_pagination(client):
+def test_incoming_counts_and_pagination(tiny_client):
     """Incoming links are grouped by property with counts; long groups are paginated."""
-    doc = page(client, "/page/network/evil-network?lang=en")
+    doc = page(tiny_client, "/page/network/evil-network?lang=en")
     incoming = doc.by_id("incoming")
     groups = {g.attrs["data-property"]: g for g in incoming.find_all("section", class_="incoming-group")}
     org = groups["http://www.w3.org/ns/org#organization"]
@@ -96,7 +85,7 @@ def test_incoming_counts_and_pagination(client):
     assert count == f"({EXTRA + 2})"
     assert len(org.find_all("li")) == PAGE_SIZE
     next_link = org.find_all("a", rel="next")[0].attrs["href"]
-    second = page(client, next_link)
+    second = page(tiny_client, next_link)
     org2 = [g for g in second.by_id("incoming").find_all("section", class_="incoming-group")
             if g.attrs["data-property"] == "http://www.w3.org/ns/org#organization"][0]
     first_items = {a.attrs["href"] for a in org.find_all("a") if "/page/membership/" in a.attrs["href"]}
@@ -108,14 +97,14 @@ def test_incoming_counts_and_pagination(client):
     members = doc.by_id("members")
     assert len(members.find_all("a", class_="city-link")) == EXTRA + 2
     # networks this city belongs to
-    city = page(client, "/page/city/gdansk?lang=en")
+    city = page(tiny_client, "/page/city/gdansk?lang=en")
     assert [a.attrs["href"] for a in city.by_id("memberships").find_all("a", class_="network-link")] == \
         ["/page/network/evil-network?lang=en"]
 
 
-def test_provenance_table(client):
+def test_provenance_table(tiny_client):
     """Each fact names its source, with the source's date and address."""
-    doc = page(client, "/page/city/gdansk?lang=en")
+    doc = page(tiny_client, "/page/city/gdansk?lang=en")
     rows = doc.by_id("provenance").find_all("tr")[1:]
     facts = {r.find_all("td")[0].find_all("a")[0].attrs["href"]: r for r in rows}
     ms = facts["/page/membership/evil-gdansk?lang=en"]
@@ -125,11 +114,11 @@ def test_provenance_table(client):
     assert cells[2].find_all("time")[0].attrs["datetime"] == "2025-05-01"
 
 
-def test_disagreement_side_by_side(client):
+def test_disagreement_side_by_side(tiny_client):
     """Disagreeing claims appear in one table with value, source, date and the approximate flag."""
     for path in ("/page/network/evil-network", "/page/disagreement/evil-member-count",
                  "/page/claim/evil-member-count-2024"):
-        doc = page(client, path + "?lang=en")
+        doc = page(tiny_client, path + "?lang=en")
         table = doc.by_id("disagreements").find_all("table")[0]
         rows = table.find_all("tr")[1:]
         values = sorted((r.find_all("td")[2].text().replace("xsd:integer", "").strip(),
@@ -137,7 +126,7 @@ def test_disagreement_side_by_side(client):
         assert values == [("30", "2024"), ("≈ 100", "2025")], path
         assert all(r.find_all("td")[3].find_all("a")[0].attrs["href"].startswith("/page/source/evil-source")
                    for r in rows)
-    claims = page(client, "/page/network/evil-network?lang=de").by_id("claims")
+    claims = page(tiny_client, "/page/network/evil-network?lang=de").by_id("claims")
     assert claims.find_all("h2")[0].text() == "Behauptungen (2)"
     assert claims.find_all("h3")[0].text() == "Mitgliederzahl im Zeitverlauf"
     # the counts as bars, in date order, the approximate one marked
@@ -147,9 +136,9 @@ def test_disagreement_side_by_side(client):
     assert "approximate" in bars[1].attrs["class"]
 
 
-def test_identities_jsonld_and_sparql_link(client):
+def test_identities_jsonld_and_sparql_link(tiny_client):
     """Wikidata/GeoNames as links, schema.org JSON-LD, and a DESCRIBE link to the editor."""
-    doc = page(client, "/page/city/rostock?lang=en")
+    doc = page(tiny_client, "/page/city/rostock?lang=en")
     identities = [a.attrs["href"] for a in doc.by_id("identities").find_all("a")]
     assert identities == ["http://www.wikidata.org/entity/Q2861", "https://sws.geonames.org/2844588/"]
     data = json.loads([s for s in doc.find_all("script") if s.attrs["type"] == "application/ld+json"][0].text())
@@ -161,29 +150,29 @@ def test_identities_jsonld_and_sparql_link(client):
     assert parse_qs(urlsplit(link).query)["query"] == [f"DESCRIBE <{BASE}id/city/rostock>"]
 
 
-def test_timeline(client):
+def test_timeline(tiny_client):
     """Foundings and memberships in date order, linking to the other side."""
-    doc = page(client, "/page/network/evil-network?lang=en")
+    doc = page(tiny_client, "/page/network/evil-network?lang=en")
     items = doc.by_id("timeline").find_all("li")
     dates = [li.find_all("time")[0].attrs.get("datetime") for li in items]
     assert dates == sorted(dates)
     assert dates[:3] == ["1991", "1991-09-20", "1992-03-01"]
     assert items[0].find_all("a", class_="city-link")[0].attrs["href"] == "/page/city/rostock?lang=en"
     # on the city: the network founded there (schema:foundingLocation) and its membership
-    city = page(client, "/page/city/gdansk?lang=en")
+    city = page(tiny_client, "/page/city/gdansk?lang=en")
     entries = [(li.find_all("time")[0].attrs["datetime"], li.find_all("a")[0].attrs["href"])
                for li in city.by_id("timeline").find_all("li")]
     assert entries == [("1991-09-20", "/page/network/evil-network?lang=en"),
                        ("1992-03-01", "/page/network/evil-network?lang=en")]
 
 
-def test_every_kind_has_a_page_with_headings(client):
+def test_every_kind_has_a_page_with_headings(tiny_client):
     """Pages of every kind render with lang, one h1 naming the thing, and section headings."""
     for path, h1 in [("/page/country/de?lang=de", "Deutschland"), ("/page/role/member?lang=de", "Mitglied"),
                      ("/page/membership/evil-gdansk?lang=en", "Gdańsk – " + EVIL_EN),
                      ("/page/source/evil-source?lang=en", None), ("/page/claim/evil-member-count-2024", None),
                      ("/page/city/rostock?lang=de", EVIL_DE)]:
-        doc = page(client, path)
+        doc = page(tiny_client, path)
         assert doc.find_all("html")[0].attrs["lang"] in ("de", "en")
         headings = doc.find_all("h1")
         assert len(headings) == 1
@@ -192,9 +181,9 @@ def test_every_kind_has_a_page_with_headings(client):
         assert doc.find_all("h2")
 
 
-def test_home_page(client):
+def test_home_page(tiny_client):
     """Networks with member counts, a map of all cities, dataset figures and entry points."""
-    doc = page(client, "/?lang=en")
+    doc = page(tiny_client, "/?lang=en")
     cards = doc.by_id("networks").find_all("div", class_="card")
     assert len(cards) == 1
     assert cards[0].find_all("a", class_="network-link")[0].attrs["href"] == "/page/network/evil-network?lang=en"
@@ -211,9 +200,9 @@ def test_home_page(client):
     assert {"/sparql", "/downloads", "/ontology", "/void"} <= entry
 
 
-def test_ontology_page(client):
+def test_ontology_page(tiny_client):
     """Classes and properties in German and English, alignments, and the SHACL shapes."""
-    doc = page(client, "/ontology?lang=en")
+    doc = page(tiny_client, "/ontology?lang=en")
     network = doc.by_id("CityNetwork")
     langs = {dt.text(): dd.text() for dt, dd in zip(network.find_all("dt"), network.find_all("dd"))}
     assert langs["en"].startswith("city network") and langs["de"].startswith("Städtenetzwerk")
@@ -230,7 +219,7 @@ def test_ontology_page(client):
     assert any("member" in r for r in required)
 
 
-def test_timeline_merges_same_year_ranges(client):
+def test_timeline_merges_same_year_ranges(tiny_client):
     """An edition from 27 to 29 September is one entry with a range; a membership that ends years
     later keeps a separate 'ends' entry."""
     from rdflib import Literal, URIRef
@@ -246,7 +235,7 @@ def test_timeline_merges_same_year_ranges(client):
         {"e": ms, "dp": URIRef(schema + "startDate"), "date": Literal("1991"), "type": URIRef(org + "Membership")},
         {"e": ms, "dp": URIRef(schema + "endDate"), "date": Literal("1995"), "type": URIRef(org + "Membership")},
     ]
-    with client.application.test_request_context("/page/city/rostock"):
+    with tiny_client.application.test_request_context("/page/city/rostock"):
         entries = timeline.entries(rows, BASE + "id/city/rostock", Labeller({}, "en"), "en")
     assert [(e["date"], e["until"], e["qualifier"]) for e in entries] == [
         ("2021-09-27", "2021-09-29", ""), ("1991", None, ""), ("1995", None, "ends")]

@@ -11,21 +11,12 @@ import json
 
 import pytest
 
-from tiny_project import EVIL_DE, EVIL_EN, EVIL_TITLE, parse_html, tiny_app, tiny_build
+from tiny_project import EVIL_DE, EVIL_EN, EVIL_TITLE, parse_html
 
 PAGES = ["/", "/page/network/evil-network", "/page/city/rostock", "/page/source/evil-source",
          "/page/disagreement/evil-member-count", "/page/membership/evil-rostock",
          "/page/claim/evil-member-count-2025", "/search?q=evil", "/search?q=%3C%2Fscript%3E",
          "/page/city/no-such-city", "/ontology"]
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    """A client of the app over the evil tiny build."""
-    root, dist = tiny_build(tmp_path_factory)
-    app = tiny_app(root, dist)
-    yield app.test_client()
-    app.extensions["netzwerke_kg.backend"].close()
 
 
 def _scripts(doc):
@@ -35,10 +26,10 @@ def _scripts(doc):
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_no_injected_elements(client, path, lang):
+def test_no_injected_elements(tiny_client, path, lang):
     """No label creates an element: the only <script> is the ld+json data block, no <img>/<b>."""
     sep = "&" if "?" in path else "?"
-    response = client.get(f"{path}{sep}lang={lang}")
+    response = tiny_client.get(f"{path}{sep}lang={lang}")
     assert response.status_code in (200, 404)
     doc = parse_html(response.get_data(as_text=True))
     for script in _scripts(doc):
@@ -51,18 +42,18 @@ def test_no_injected_elements(client, path, lang):
         assert "style" not in node.attrs and node.tag != "style", (node.tag, node.attrs)
 
 
-def test_labels_render_as_text(client):
+def test_labels_render_as_text(tiny_client):
     """The evil labels are shown verbatim as text in the heading, in each language."""
-    en = parse_html(client.get("/page/city/rostock?lang=en").get_data(as_text=True))
-    de = parse_html(client.get("/page/city/rostock?lang=de").get_data(as_text=True))
+    en = parse_html(tiny_client.get("/page/city/rostock?lang=en").get_data(as_text=True))
+    de = parse_html(tiny_client.get("/page/city/rostock?lang=de").get_data(as_text=True))
     assert en.find_all("h1")[0].text() == EVIL_EN
     assert de.find_all("h1")[0].text() == EVIL_DE
     assert en.find_all("title")[0].text().startswith(EVIL_EN)
 
 
-def test_jsonld_parses_back_to_the_original_string(client):
+def test_jsonld_parses_back_to_the_original_string(tiny_client):
     """The JSON-LD block parses, names the resource with the exact label, and holds no raw '<'."""
-    html = client.get("/page/network/evil-network?lang=en").get_data(as_text=True)
+    html = tiny_client.get("/page/network/evil-network?lang=en").get_data(as_text=True)
     doc = parse_html(html)
     blocks = [s for s in _scripts(doc) if s.attrs.get("type") == "application/ld+json"]
     assert len(blocks) == 1
@@ -75,28 +66,28 @@ def test_jsonld_parses_back_to_the_original_string(client):
     assert data["@id"] == "https://w3id.org/netzwerke-kg/id/network/evil-network"
 
 
-def test_source_title_and_url_stay_text(client):
+def test_source_title_and_url_stay_text(tiny_client):
     """A source title holding a comment and </script>, and a URL with & and <>, stay text/attributes."""
-    doc = parse_html(client.get("/page/source/evil-source").get_data(as_text=True))
+    doc = parse_html(tiny_client.get("/page/source/evil-source").get_data(as_text=True))
     assert doc.find_all("h1")[0].text() == EVIL_TITLE
-    page = parse_html(client.get("/page/network/evil-network").get_data(as_text=True))
+    page = parse_html(tiny_client.get("/page/network/evil-network").get_data(as_text=True))
     hrefs = [a.attrs.get("href") for a in page.find_all("a")]
     assert "https://example.org/source?a=1&b=<2>" in hrefs
 
 
-def test_search_box_echo_is_escaped(client):
+def test_search_box_echo_is_escaped(tiny_client):
     """What a visitor typed comes back as the value of the search field, not as markup."""
-    doc = parse_html(client.get("/search?q=%22%3E%3Cscript%3Ealert(3)%3C/script%3E").get_data(as_text=True))
+    doc = parse_html(tiny_client.get("/search?q=%22%3E%3Cscript%3Ealert(3)%3C/script%3E").get_data(as_text=True))
     field = doc.by_id("q")
     assert field is not None and field.attrs["value"] == '"><script>alert(3)</script>'
     assert all(s.attrs.get("type") == "application/ld+json" for s in _scripts(doc))
 
 
-def test_map_titles_are_text(client):
+def test_map_titles_are_text(tiny_client):
     """Map marker tooltips (<title>) carry the label as text, inside a well-formed SVG."""
     import xml.etree.ElementTree as ET
 
-    html = client.get("/page/city/rostock?lang=en").get_data(as_text=True)
+    html = tiny_client.get("/page/city/rostock?lang=en").get_data(as_text=True)
     doc = parse_html(html)
     svg_titles = [t.text() for t in doc.by_id("map").find_all("title")]
     assert EVIL_EN in svg_titles
