@@ -23,6 +23,12 @@ def require_tool(name: str, why: str = "") -> str:
     return path
 
 
+@pytest.fixture()
+def tool():
+    """require_tool as a fixture, for test modules that do not import it."""
+    return require_tool
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     """The project directory (ontology/, data/, shapes/)."""

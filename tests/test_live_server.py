@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,23 +12,18 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
+from tests.support.ports import free_port
+
 NKG = "https://w3id.org/netzwerke-kg/"
 MEMBERS = f"""PREFIX org: <http://www.w3.org/ns/org#>
 SELECT ?member WHERE {{ ?m org:organization <{NKG}id/network/union-of-the-baltic-cities> ; org:member ?member }}
 ORDER BY ?member"""
 
 
-def _free_port() -> int:
-    """A free port on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live(built_dist, root, tmp_path_factory):
     """`serve()` under gunicorn (2 workers) on a free loopback port; yields the base URL."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("live") / "serve.log"
     code = (
         "import sys; from pathlib import Path; from netzwerke_kg.config import Settings; "
@@ -128,21 +121,3 @@ def test_curl_forms_and_errors(live, tool):
     headers = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip()
                for line in r.stdout.splitlines()[1:] if ":" in line}
     assert headers.get("access-control-allow-origin") == "*"
-
-
-@pytest.fixture()
-def tool():
-    """require_tool as a fixture (skip without the tool, fail under CI)."""
-    import os
-
-    def require(name: str, why: str = "") -> str:
-        """The tool's path, or skip/fail."""
-        path = shutil.which(name)
-        if path is None:
-            message = f"{name} is not installed: {why}"
-            if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-                pytest.fail(message)
-            pytest.skip(message)
-        return path
-
-    return require

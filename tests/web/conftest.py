@@ -93,9 +93,3 @@ def oracle_store(built_dist):
     store.bulk_load(path=str(built_dist / "void.ttl"), format=ox.RdfFormat.TURTLE,
                     to_graph=ox.NamedNode(f"{manifest['base_iri']}graph/void"))
     return store
-
-
-@pytest.fixture()
-def tool():
-    """require_tool as a fixture, for test modules (which cannot import a conftest)."""
-    return require_tool

@@ -14,17 +14,11 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from netzwerke_kg.backends.remote import RemoteBackend
 from netzwerke_kg.config import Settings
 from netzwerke_kg.web import create_app
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.virtuoso
 
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
-
-
-def free_port() -> int:
-    """A port nothing listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Forwarder:
