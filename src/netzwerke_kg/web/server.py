@@ -73,6 +73,11 @@ def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> int:
             options = {
                 "bind": f"{_url_host(host) if ':' in host else host}:{port}",
                 "workers": max(1, workers),
+                # Threads, not sync workers: a request waiting on a slow query (in a query worker
+                # process, see backends/pool.py) must not hold the whole gunicorn worker, so cheap
+                # requests keep being answered while an expensive one runs to its timeout.
+                "worker_class": "gthread",
+                "threads": 4,
                 # Longer than the query timeout, so our 503 arrives before gunicorn kills a worker.
                 "timeout": int(settings.query_timeout) + 30,
                 "accesslog": "-",
