@@ -50,3 +50,13 @@ def test_json_link_only_when_given():
     assert "link" not in json.loads(results.write_select(["s"], [], "application/sparql-results+json"))["head"]
     assert json.loads(results.write_select(["s"], [], "application/sparql-results+json", link="http://l/"))[
         "head"]["link"] == ["http://l/"]
+
+
+def test_unique_triples_drops_repeats_before_counting_the_cap():
+    """A CONSTRUCT may repeat a triple: repeats are dropped, the cap counts distinct triples only."""
+    a, b, c = (ox.Triple(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal(v))
+               for v in "abc")
+    neutral = [(("uri", "http://x/s"), ("uri", "http://x/p"), results.literal(v)) for v in "abc"]
+    assert results.unique_triples([a, a, b, a, b], 2) == (neutral[:2], False)
+    assert results.unique_triples([a, b, a, c], 2) == (neutral[:2], True)
+    assert results.unique_triples([c, a, c, b], None) == ([neutral[2], neutral[0], neutral[1]], False)

@@ -108,21 +108,11 @@ class RemoteBackend(QueryRunner, Backend):
 
         data = raw if isinstance(raw, bytes) else str(raw).encode()
         try:
-            parsed = ox.parse(data, format=ox.RdfFormat.TURTLE)
-            seen, truncated = [], False
-            unique = set()
-            for t in parsed:
-                triple = (results.from_ox(t.subject), results.from_ox(t.predicate), results.from_ox(t.object))
-                if triple in unique:
-                    continue
-                if max_rows is not None and len(unique) >= max_rows:
-                    truncated = True
-                    break
-                unique.add(triple)
-                seen.append(triple)
+            parsed = ox.parse(data, format=ox.RdfFormat.TURTLE)  # lazy: SyntaxError while iterating
+            triples, truncated = results.unique_triples(parsed, max_rows)
         except SyntaxError as exc:
             raise RemoteEndpointError(f"The endpoint {self.endpoint} sent unreadable Turtle: {exc}") from None
-        return {"form": "GRAPH", "triples": seen, "truncated": truncated}
+        return {"form": "GRAPH", "triples": triples, "truncated": truncated}
 
     def _call(self, sw, timeout: float):
         """Send the request, translating transport failures into backend errors."""

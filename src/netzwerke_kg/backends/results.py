@@ -254,6 +254,22 @@ def from_ox(term) -> tuple | None:
     raise ValueError(f"unsupported term {term!r}")  # RDF-star triples are not in our data
 
 
+
+def unique_triples(ox_triples, cap: int | None) -> tuple[list[tuple], bool]:
+    """pyoxigraph triples as distinct neutral triples (first-seen order), at most ``cap`` of them;
+    and whether a further distinct triple was cut off (CONSTRUCT answers may repeat triples)."""
+    kept: list[tuple] = []
+    seen: set[tuple] = set()
+    for t in ox_triples:
+        triple = (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+        if triple in seen:
+            continue
+        if cap is not None and len(seen) >= cap:
+            return kept, True
+        seen.add(triple)
+        kept.append(triple)
+    return kept, False
+
 def to_rdflib(term: tuple | None):
     """A neutral term as an rdflib term (for select() callers)."""
     from rdflib import BNode, Literal, URIRef

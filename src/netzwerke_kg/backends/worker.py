@@ -75,17 +75,8 @@ def execute(store: ox.Store, req: dict) -> dict:
                     break
                 rows.append(tuple(results.from_ox(solution[v]) for v in variables))
             return {"ok": True, "form": "SELECT", "vars": variables, "rows": rows, "truncated": truncated}
-        seen: set = set()
-        truncated = False
-        for triple in answer:
-            t = (results.from_ox(triple.subject), results.from_ox(triple.predicate), results.from_ox(triple.object))
-            if t in seen:
-                continue
-            if cap is not None and len(seen) >= cap:
-                truncated = True
-                break
-            seen.add(t)
-        return {"ok": True, "form": "GRAPH", "triples": list(seen), "truncated": truncated}
+        triples, truncated = results.unique_triples(answer, cap)
+        return {"ok": True, "form": "GRAPH", "triples": triples, "truncated": truncated}
     except (OSError, ValueError) as exc:  # evaluation errors surface while iterating
         return {"ok": False, "kind": "error", "message": str(exc)}
 
