@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -43,18 +43,26 @@ def nt_iri(iri: str) -> str:
     return "<" + _IRI_BAD.sub(lambda m: f"\\u{ord(m.group(0)):04X}", str(iri)) + ">"
 
 
-def nt_term(term) -> str:
-    """One term in N-Triples syntax (xsd:string literals written without datatype)."""
+def _term(term, write_iri: Callable[[str], str]) -> str:
+    """One term, IRIs (also datatypes) written by ``write_iri``; xsd:string literals without datatype.
+
+    N-Triples and Turtle share the literal syntax; they differ only in how an IRI is written.
+    """
     if isinstance(term, URIRef):
-        return nt_iri(term)
+        return write_iri(str(term))
     if isinstance(term, Literal):
         body = '"' + _escape_string(str(term)) + '"'
         if term.language:
             return f"{body}@{term.language}"
         if term.datatype is not None and term.datatype != XSD.string:
-            return f"{body}^^{nt_iri(term.datatype)}"
+            return f"{body}^^{write_iri(str(term.datatype))}"
         return body
     raise SerialisationError(f"unexpected term {term!r} (blank nodes must be skolemised first)")
+
+
+def nt_term(term) -> str:
+    """One term in N-Triples syntax (xsd:string literals written without datatype)."""
+    return _term(term, nt_iri)
 
 
 def ntriples(triples: Iterable[Triple]) -> str:
@@ -96,17 +104,8 @@ class _Namer:
         return nt_iri(iri)
 
     def term(self, term) -> str:
-        """One term in Turtle."""
-        if isinstance(term, URIRef):
-            return self.iri(str(term))
-        if isinstance(term, Literal):
-            body = '"' + _escape_string(str(term)) + '"'
-            if term.language:
-                return f"{body}@{term.language}"
-            if term.datatype is not None and term.datatype != XSD.string:
-                return f"{body}^^{self.iri(str(term.datatype))}"
-            return body
-        raise SerialisationError(f"unexpected term {term!r} (blank nodes must be skolemised first)")
+        """One term in Turtle (prefixed names where safe)."""
+        return _term(term, self.iri)
 
     def header(self, directive: str = "@prefix") -> str:
         """The prefix declarations of the prefixes actually used, sorted."""
