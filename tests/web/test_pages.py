@@ -257,3 +257,13 @@ def test_project_pages_over_the_real_build(app):
         assert network.by_id("provenance").find_all("tr")
     rostock = page(client, "/page/city/rostock?lang=en")
     assert len(rostock.by_id("memberships").find_all("a", class_="network-link")) == 4
+
+
+def test_html_answers_name_their_language_and_rdf_does_not(tiny_client):
+    """Every blueprint's HTML names its language (Content-Language, RFC 9110 §8.5); RDF does not."""
+    html = {"Accept": "text/html", "Accept-Language": "de"}
+    for path in ("/", "/search?q=town", "/page/city/gdansk", "/ontology", "/downloads", "/void"):
+        r = tiny_client.get(path, headers=html)
+        assert (r.status_code, r.mimetype, r.headers.get("Content-Language")) == (200, "text/html", "de"), path
+    r = tiny_client.get("/data/city/gdansk.ttl", headers={"Accept-Language": "de"})
+    assert r.status_code == 200 and "Content-Language" not in r.headers

@@ -14,12 +14,7 @@ from netzwerke_kg.web.resource_page import labeller_for, map_view, value_view
 bp = Blueprint("browse", __name__)
 
 
-@bp.after_request
-def _content_language(response):
-    """HTML pages name their language (RFC 9110 §8.5 Content-Language)."""
-    if response.mimetype == "text/html":
-        response.headers["Content-Language"] = i18n.choose_language()
-    return response
+bp.after_request(i18n.name_language)
 
 
 def _q() -> Queries:

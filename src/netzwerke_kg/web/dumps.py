@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
 from netzwerke_kg.web.conneg import negotiate
-from netzwerke_kg.web.i18n import choose_language
+from netzwerke_kg.web.i18n import html_response
 from netzwerke_kg.web.iris import absolute, site_url
 
 bp = Blueprint("dumps", __name__)
@@ -186,13 +186,6 @@ def citation(manifest: dict) -> str:
     )
 
 
-def _html(page: str):
-    """An HTML response naming the page language (RFC 9110 §8.5 Content-Language)."""
-    response = current_app.make_response(page)
-    response.headers["Content-Language"] = choose_language()
-    return response
-
-
 def _manifest_or_503() -> dict:
     """The manifest, or a clear 503 when the server has no build to offer."""
     manifest = load_manifest()
@@ -222,7 +215,7 @@ def downloads():
     else:
         links = [{"rel": "alternate", "type": "application/json",
                   "href": site_url("/downloads", format="json")}]
-        response = _html(
+        response = html_response(
             render_template("downloads.html", info=info, links=links, site_url=site_url)
         )
     json_url = site_url("/downloads", format="json")

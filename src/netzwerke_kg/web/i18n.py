@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 
 from netzwerke_kg.web.iris import LANGUAGES, site_url
 
@@ -102,6 +102,18 @@ def choose_language() -> str:
     best = request.accept_languages.best_match(list(LANGUAGES))
     return best or "en"
 
+
+
+def name_language(response):
+    """An HTML response names the page language (RFC 9110 §8.5 Content-Language); others pass."""
+    if response.mimetype == "text/html":
+        response.headers["Content-Language"] = choose_language()
+    return response
+
+
+def html_response(page: str):
+    """A rendered page as an HTML response that names its language (see name_language)."""
+    return name_language(current_app.make_response(page))
 
 def translate(text: str, lang: str | None = None) -> str:
     """A UI string in the page language."""

@@ -26,7 +26,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from netzwerke_kg.namespaces import prefixes
 from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.dumps import dist_dir, load_manifest
-from netzwerke_kg.web.i18n import choose_language
+from netzwerke_kg.web.i18n import choose_language, html_response
 from netzwerke_kg.web.iris import mapper, site_url, url_for_iri, valid_kind_slug
 
 bp = Blueprint("meta", __name__)
@@ -99,13 +99,6 @@ def _rdf_response(graph: Graph, media_type: str) -> Response:
     return Response(body, content_type=media_type + charset)
 
 
-def _html(page: str) -> Response:
-    """An HTML response naming the page language (RFC 9110 §8.5 Content-Language)."""
-    response = current_app.make_response(page)
-    response.headers["Content-Language"] = choose_language()
-    return response
-
-
 def _alternates(path: str) -> list[dict]:
     """<link rel=alternate> entries for each RDF format of a document."""
     return [
@@ -150,7 +143,7 @@ def void():
     if chosen != "text/html":
         response = _rdf_response(graph, chosen)
     else:
-        response = _html(
+        response = html_response(
             render_template("void.html", links=links, manifest=load_manifest() or {},
                             site_url=site_url, **void_page(graph))
         )
@@ -330,7 +323,7 @@ def validation():
         response = _rdf_response(graph, chosen)
     else:
         report = summarise_report(graph, choose_language())
-        response = _html(
+        response = html_response(
             render_template("validation.html", report=report, links=links,
                             manifest=load_manifest() or {}, site_url=site_url)
         )

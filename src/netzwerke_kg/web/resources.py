@@ -20,12 +20,7 @@ from netzwerke_kg.web.iris import DATA_FORMATS
 bp = Blueprint("resources", __name__)
 
 
-@bp.after_request
-def _content_language(response):
-    """HTML pages name their language (RFC 9110 §8.5 Content-Language)."""
-    if response.mimetype == "text/html":
-        response.headers["Content-Language"] = i18n.choose_language()
-    return response
+bp.after_request(i18n.name_language)
 
 #: rdflib serializer names per extension
 SERIALIZERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
