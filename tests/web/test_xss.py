@@ -95,3 +95,20 @@ def test_map_titles_are_text(tiny_client):
     svg = ET.fromstring(html[start:end])
     ns = "{http://www.w3.org/2000/svg}"
     assert EVIL_EN in [t.text for t in svg.iter(f"{ns}title")]
+
+
+def test_timeline_chart_labels_are_text(tiny_client):
+    """The drawn timeline names Rostock (whose label is evil) in a bar's <title> and label text:
+    escaped, so the SVG is well-formed on its own and holds the label verbatim."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    html = tiny_client.get("/page/network/evil-network?lang=en").get_data(as_text=True)
+    match = re.search(r'<svg class="timeline-chart".*?</svg>', html, re.S)
+    assert match, "no timeline chart"
+    svg = ET.fromstring(match.group(0))
+    ns = "{http://www.w3.org/2000/svg}"
+    titles = [t.text for t in svg.iter(f"{ns}title")]
+    assert EVIL_EN in titles  # the bar label's full text
+    assert any(t.startswith(EVIL_EN + ": 1991") for t in titles if t)  # the bar's tooltip
+    assert not list(svg.iter(f"{ns}script"))

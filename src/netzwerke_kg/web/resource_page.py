@@ -166,6 +166,8 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
                            "claims": [_claim_view(r, labeller) for r in d["claims"]]}
                           for d in disagreements],
         "timeline": timeline.entries(timeline_rows, iri, labeller, lang),
+        "timeline_chart": timeline.chart(timeline_rows, iri, labeller, lang,
+                                         memberships=len({r["ms"] for r in members + memberships})),
         "map": _resource_map(q, iri, kind, outgoing, members, labeller, lang),
         "jsonld": _jsonld(iri, types, outgoing, label, identities, descriptions),
         "sparql_url": iris.site_url("/sparql", query=f"DESCRIBE <{iri}>"),
