@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 from rdflib import Graph
@@ -20,16 +24,15 @@ SELECT ?member WHERE {{ ?m org:organization <{NKG}id/network/union-of-the-baltic
 ORDER BY ?member"""
 
 
-@pytest.fixture(scope="module")
-def live(built_dist, root, tmp_path_factory):
-    """`serve()` under gunicorn (2 workers) on a free loopback port; yields the base URL."""
+@contextmanager
+def serving(root, dist, log, *, workers: int = 2, query_timeout: float = 10.0):
+    """`serve()` under gunicorn on a free loopback port, as `make serve` runs it; yields the base URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("live") / "serve.log"
     code = (
         "import sys; from pathlib import Path; from netzwerke_kg.config import Settings; "
         "from netzwerke_kg.web.server import serve; "
-        f"sys.exit(serve(Settings(root=Path({str(root)!r}), dist=Path({str(built_dist)!r})), "
-        f"host='127.0.0.1', port={port}, workers=2))"
+        f"sys.exit(serve(Settings(root=Path({str(root)!r}), dist=Path({str(dist)!r}), "
+        f"query_timeout={query_timeout!r}), host='127.0.0.1', port={port}, workers={workers}))"
     )
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
@@ -48,7 +51,7 @@ def live(built_dist, root, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"serve did not come up: {log.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield {"base": base, "log": log}
+        yield base
     finally:
         proc.terminate()  # by PID: gunicorn's master stops its workers, which stop their query workers
         try:
@@ -56,6 +59,51 @@ def live(built_dist, root, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def live(built_dist, root, tmp_path_factory):
+    """`serve()` under gunicorn (2 workers) on a free loopback port; yields the base URL and log."""
+    log = tmp_path_factory.mktemp("live") / "serve.log"
+    with serving(root, built_dist, log) as base:
+        yield {"base": base, "log": log}
+
+
+def test_one_gunicorn_worker_answers_while_a_slow_query_runs(built_dist, root, tmp_path):
+    """With a single gunicorn worker, a cheap request is answered while an explosive query runs."""
+    explosive = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+                 "?m ?n1 ?o . ?p ?q ?r }")
+    timeout = 4.0
+    with serving(root, built_dist, tmp_path / "serve.log", workers=1, query_timeout=timeout) as base:
+        slow: dict = {}
+
+        def send_explosive():
+            """Send the explosive query and remember its status and duration."""
+            started = time.monotonic()
+            request = urllib.request.Request(
+                base + "/sparql", data=urllib.parse.urlencode({"query": explosive}).encode(),
+                headers={"Accept": "application/sparql-results+json"})
+            try:
+                urllib.request.urlopen(request, timeout=60).close()
+                slow["status"] = 200
+            except urllib.error.HTTPError as exc:
+                slow["status"] = exc.code
+                slow["body"] = exc.read().decode("utf-8", "replace")
+            slow["seconds"] = time.monotonic() - started
+
+        thread = threading.Thread(target=send_explosive)
+        thread.start()
+        time.sleep(1.0)  # the explosive query is running in a query worker now
+        started = time.monotonic()
+        with urllib.request.urlopen(base + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D&format=json",
+                                    timeout=30) as r:
+            assert json.loads(r.read())["boolean"] is True
+        cheap_seconds = time.monotonic() - started
+        thread.join(timeout=60)
+        assert "seconds" in slow, "the explosive request never finished"
+        assert cheap_seconds < timeout - 1.0, f"the cheap request waited {cheap_seconds:.1f} s"
+        assert slow["status"] == 503 and "stopped" in slow["body"], slow
+        assert slow["seconds"] < timeout + 5
 
 
 def test_serve_prints_its_urls(live):
