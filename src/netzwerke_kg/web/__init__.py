@@ -23,27 +23,13 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
 
-    from netzwerke_kg.web import errors
+    # Imported on use: importing one web module (say web.iris) need not load every blueprint.
+    from netzwerke_kg.web import browse, caching, dumps, errors, meta, resources, security, sparql
 
     errors.register(app)
-    for module_name in ("sparql", "resources", "browse", "dumps", "meta"):
-        module = _optional_module(module_name)
-        if module is not None:
-            app.register_blueprint(module.bp)
-    # Cross-cutting response hooks (caching headers, security headers) register themselves.
-    for module_name in ("caching", "security"):
-        module = _optional_module(module_name)
-        if module is not None:
-            module.register(app)
+    for module in (sparql, resources, browse, dumps, meta):
+        app.register_blueprint(module.bp)
+    # Cross-cutting response hooks: caching headers, then security headers and CORS.
+    caching.register(app)
+    security.register(app)
     return app
-
-
-def _optional_module(name: str):
-    """Import web.<name> if it exists yet (the blueprints arrive one issue at a time)."""
-    import importlib
-    import importlib.util
-
-    full = f"netzwerke_kg.web.{name}"
-    if importlib.util.find_spec(full) is None:
-        return None
-    return importlib.import_module(full)
