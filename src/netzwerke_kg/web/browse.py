@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from rdflib import URIRef
 
 from netzwerke_kg.queries import Queries, pick
 from netzwerke_kg.web import i18n, iris
+from netzwerke_kg.web.dumps import load_manifest
 from netzwerke_kg.web.resource_page import labeller_for, map_view, value_view
 
 bp = Blueprint("browse", __name__)
@@ -37,7 +36,7 @@ def home():
     networks = q.networks()
     cities = q.coordinates()
     figures = q.figures()
-    manifest = _manifest()
+    manifest = load_manifest()
     labeller = labeller_for(q, [n["iri"] for n in networks] + [c["iri"] for c in cities], lang)
     stated = q.stated_member_counts()
     network_views = []
@@ -62,16 +61,6 @@ def home():
     response.headers["Link"] = link_header(links)
     response.vary.add("Accept-Language")
     return response
-
-
-def _manifest() -> dict | None:
-    """dist/manifest.json when the app runs on a local build (None over a remote endpoint)."""
-    settings = current_app.config["SETTINGS"]
-    path = settings.dist_dir / "manifest.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 @bp.get("/search")
