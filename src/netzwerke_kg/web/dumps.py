@@ -14,6 +14,7 @@ import json
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
@@ -22,6 +23,8 @@ from netzwerke_kg.web.i18n import html_response
 from netzwerke_kg.web.iris import absolute, site_url
 
 bp = Blueprint("dumps", __name__)
+
+T = TypeVar("T")
 
 #: the licence of the data (the code is MIT; see README)
 LICENSE = {
@@ -46,7 +49,8 @@ _MEDIA_BY_SUFFIX = {
 }
 
 _cache_lock = threading.Lock()
-_manifest_cache: dict[str, tuple[float, dict]] = {}
+#: (path, parser) -> (mtime, parsed): each file of dist/ is parsed once per build, not per request
+_file_cache: dict[tuple[str, Callable], tuple[float, Any]] = {}
 
 
 def dist_dir() -> Path:
@@ -54,22 +58,31 @@ def dist_dir() -> Path:
     return Path(current_app.config["SETTINGS"].dist_dir)
 
 
-def load_manifest(directory: Path | None = None) -> dict | None:
-    """dist/manifest.json parsed (cached until the file changes); None when there is no build."""
-    path = (directory or dist_dir()) / "manifest.json"
+def read_cached(path: Path, parse: Callable[[Path], T]) -> T | None:
+    """``parse(path)``, kept until the file's mtime changes; None when the file is missing."""
     try:
         mtime = path.stat().st_mtime
     except OSError:
         return None
-    key = str(path)
+    key = (str(path), parse)
     with _cache_lock:
-        hit = _manifest_cache.get(key)
+        hit = _file_cache.get(key)
         if hit is not None and hit[0] == mtime:
             return hit[1]
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    value = parse(path)
     with _cache_lock:
-        _manifest_cache[key] = (mtime, manifest)
-    return manifest
+        _file_cache[key] = (mtime, value)
+    return value
+
+
+def _parse_json(path: Path) -> dict:
+    """A JSON file parsed."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_manifest(directory: Path | None = None) -> dict | None:
+    """dist/manifest.json parsed (cached until the file changes); None when there is no build."""
+    return read_cached((directory or dist_dir()) / "manifest.json", _parse_json)
 
 
 def issued_datetime(manifest: dict | None) -> datetime | None:
@@ -120,13 +133,14 @@ def _file_table(manifest: dict) -> dict[str, dict]:
 
 
 def _checksums() -> dict[str, str]:
-    """file name -> sha256, from dist/SHA256SUMS (``sha256sum`` format); empty without it."""
-    try:
-        text = (dist_dir() / "SHA256SUMS").read_text(encoding="utf-8")
-    except OSError:
-        return {}
+    """file name -> sha256, from dist/SHA256SUMS (cached like the manifest); empty without it."""
+    return read_cached(dist_dir() / "SHA256SUMS", _parse_checksums) or {}
+
+
+def _parse_checksums(path: Path) -> dict[str, str]:
+    """file name -> sha256 from a ``sha256sum`` listing."""
     sums = {}
-    for line in text.splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split(maxsplit=1)
         if len(parts) == 2:
             sums[parts[1].lstrip("*")] = parts[0]

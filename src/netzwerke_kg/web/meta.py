@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter, defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -25,7 +24,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from netzwerke_kg.namespaces import prefixes
 from netzwerke_kg.web.conneg import negotiate
-from netzwerke_kg.web.dumps import dist_dir, load_manifest
+from netzwerke_kg.web.dumps import dist_dir, load_manifest, read_cached
 from netzwerke_kg.web.i18n import choose_language, html_response
 from netzwerke_kg.web.iris import mapper, site_url, url_for_iri, valid_kind_slug
 
@@ -48,29 +47,22 @@ SITEMAP_MAX_URLS = 50_000
 #: site pages listed in the sitemap besides the resource pages, when the app has them
 SITE_PAGES = ("/", "/ontology", "/downloads", "/void", "/validation", "/sparql")
 
-_graph_lock = threading.Lock()
-_graph_cache: dict[str, tuple[float, Graph]] = {}
-
 
 def _load_graph(name: str) -> Graph:
     """dist/<name> (Turtle) parsed, cached until the file changes; 503 when there is no build."""
-    path: Path = dist_dir() / name
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
+    graph = read_cached(dist_dir() / name, _parse_turtle)
+    if graph is None:
         abort(503, description=f"No {name} in dist/ yet: run `netzwerke-kg build`.")
-    key = str(path)
-    with _graph_lock:
-        hit = _graph_cache.get(key)
-        if hit is not None and hit[0] == mtime:
-            return hit[1]
+    return graph
+
+
+def _parse_turtle(path: Path) -> Graph:
+    """A Turtle file of dist/ as a Graph that shortens IRIs with the project's prefixes."""
     graph = Graph()
     graph.parse(path, format="turtle")
     for prefix, namespace in prefixes(current_app.config["SETTINGS"].base_iri).items():
         # Ours win over rdflib's defaults (rdflib binds geo: to GeoSPARQL, we to WGS84).
         graph.bind(prefix, namespace, override=True, replace=True)
-    with _graph_lock:
-        _graph_cache[key] = (mtime, graph)
     return graph
 
 
