@@ -18,7 +18,7 @@ import threading
 import time
 
 from netzwerke_kg.backends.base import BackendUnavailableError, QueryTimeoutError
-from netzwerke_kg.backends.worker import _HEADER
+from netzwerke_kg.backends.worker import _HEADER, write_frame
 
 log = logging.getLogger("netzwerke_kg.backends.pool")
 
@@ -63,10 +63,8 @@ class Worker:
 
     def call(self, request: dict, timeout: float) -> dict:
         """Send one request and wait at most ``timeout`` seconds for the answer."""
-        data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.proc.stdin.write(_HEADER.pack(len(data)) + data)
-            self.proc.stdin.flush()
+            write_frame(self.proc.stdin, request)
         except (BrokenPipeError, OSError) as exc:
             raise WorkerDied(str(exc)) from exc
         return self._read(time.monotonic() + timeout)
