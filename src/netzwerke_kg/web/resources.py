@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from netzwerke_kg.queries import Queries
-from netzwerke_kg.web import i18n, iris
+from netzwerke_kg.web import conneg, i18n, iris
 from netzwerke_kg.web.iris import DATA_FORMATS
 
 bp = Blueprint("resources", __name__)
@@ -50,17 +50,8 @@ def queries() -> Queries:
 
 
 def negotiate(offers: list[str], default: str | None = None) -> str | None:
-    """The best of ``offers`` for the request's Accept header (engineer D's conneg when present)."""
-    accept = request.headers.get("Accept")
-    try:
-        from netzwerke_kg.web.conneg import negotiate as conneg_negotiate
-    except ImportError:
-        conneg_negotiate = None
-    if conneg_negotiate is not None:
-        return conneg_negotiate(accept, offers, default)
-    if not accept:
-        return default or offers[0]
-    return request.accept_mimetypes.best_match(offers, default=None) or None
+    """The best of ``offers`` for the request's Accept header (conneg.negotiate, RFC 9110 §12.5.1)."""
+    return conneg.negotiate(request.headers.get("Accept"), offers, default)
 
 
 def link_set(iri: str, current: str) -> list[dict]:
