@@ -26,7 +26,8 @@ from netzwerke_kg.namespaces import prefixes
 from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.dumps import dist_dir, load_manifest, read_cached
 from netzwerke_kg.web.i18n import choose_language, html_response
-from netzwerke_kg.web.iris import mapper, site_url, url_for_iri, valid_kind_slug
+from netzwerke_kg.web.iris import DATA_FORMATS, mapper, site_url, url_for_iri, valid_kind_slug
+from netzwerke_kg.web.resources import SERIALIZERS, link_header
 
 bp = Blueprint("meta", __name__)
 
@@ -34,11 +35,9 @@ bp = Blueprint("meta", __name__)
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 #: RDF media types offered for the VoID and the validation report -> (rdflib format, extension)
+#: (the resource documents' formats, so /void and /validation offer what /data/… offers)
 RDF_OFFERS: dict[str, tuple[str, str]] = {
-    "text/turtle": ("turtle", "ttl"),
-    "application/n-triples": ("nt", "nt"),
-    "application/ld+json": ("json-ld", "jsonld"),
-    "application/rdf+xml": ("xml", "rdf"),
+    media_type: (SERIALIZERS[ext], ext) for ext, media_type in DATA_FORMATS.items()
 }
 #: ?format= values accepted besides the media types themselves
 FORMAT_PARAM = {"html": "text/html", **{ext: mt for mt, (_, ext) in RDF_OFFERS.items()}}
@@ -99,11 +98,6 @@ def _alternates(path: str) -> list[dict]:
     ]
 
 
-def _link_header(links: list[dict]) -> str:
-    """The Link header (RFC 8288) for the same links."""
-    return ", ".join(f'<{l["href"]}>; rel="{l["rel"]}"; type="{l["type"]}"' for l in links)
-
-
 def _term(term, graph: Graph) -> dict:
     """A template-ready view of one RDF term: text, link target, language, datatype."""
     if isinstance(term, URIRef):
@@ -139,7 +133,7 @@ def void():
             render_template("void.html", links=links, manifest=load_manifest() or {},
                             site_url=site_url, **void_page(graph))
         )
-    response.headers["Link"] = _link_header(links)
+    response.headers["Link"] = link_header(links)
     return response
 
 
@@ -319,7 +313,7 @@ def validation():
             render_template("validation.html", report=report, links=links,
                             manifest=load_manifest() or {}, site_url=site_url)
         )
-    response.headers["Link"] = _link_header(links)
+    response.headers["Link"] = link_header(links)
     return response
 
 
