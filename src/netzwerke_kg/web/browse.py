@@ -29,7 +29,7 @@ def _q() -> Queries:
 @bp.get("/")
 def home():
     """The home page: networks with member counts, a map of all cities, dataset figures."""
-    from netzwerke_kg.web.resources import link_header
+    from netzwerke_kg.web.resources import link_header, site_links
 
     q = _q()
     lang = i18n.choose_language()
@@ -52,9 +52,7 @@ def home():
     city_points = [c for c in cities if iris.mapper().kind_slug(str(c["iri"])) and
                    iris.mapper().kind_slug(str(c["iri"]))[0] == "city"]
     map_ctx = map_view(city_points, labeller, i18n.translate("All cities", lang)) if city_points else None
-    links = [{"rel": "describedby", "href": iris.absolute(iris.site_url("/void")), "type": "text/turtle"},
-             {"rel": "license", "href": "https://creativecommons.org/licenses/by/4.0/"},
-             {"rel": "canonical", "href": iris.mapper().base_iri}]
+    links = site_links(iris.mapper().base_iri)
     body = render_template("home.html", networks=network_views, map=map_ctx, figures=figures,
                            manifest=manifest, links=links, city_count=len(city_points))
     response = Response(body)

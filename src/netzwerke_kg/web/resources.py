@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from netzwerke_kg.queries import Queries
 from netzwerke_kg.web import conneg, i18n, iris
+from netzwerke_kg.web.dumps import LICENSE
 from netzwerke_kg.web.iris import DATA_FORMATS
 
 bp = Blueprint("resources", __name__)
@@ -29,7 +30,6 @@ MEDIA_TO_EXT = {mt: ext for ext, mt in DATA_FORMATS.items()}
 MEDIA_TO_EXT.update({"application/x-turtle": "ttl", "text/n3": "ttl", "text/plain": "nt",
                      "application/json": "jsonld", "application/xml": "rdf", "text/xml": "rdf"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @bp.app_context_processor
@@ -65,11 +65,15 @@ def link_set(iri: str, current: str) -> list[dict]:
         if ext != current:
             links.append({"rel": "alternate", "href": iris.absolute(iris.data_url(iri, ext)),
                           "type": media_type})
-    links.append({"rel": "describedby", "href": iris.absolute(iris.site_url("/void")),
-                  "type": "text/turtle"})
-    links.append({"rel": "license", "href": LICENSE})
-    links.append({"rel": "canonical", "href": iris.canonical_url(iri)})
-    return links
+    return links + site_links(iris.canonical_url(iri))
+
+
+def site_links(canonical: str) -> list[dict]:
+    """The links every page of the site carries: the VoID that describes the data, its licence,
+    and the page's ``canonical`` URL under the base IRI."""
+    return [{"rel": "describedby", "href": iris.absolute(iris.site_url("/void")), "type": "text/turtle"},
+            {"rel": "license", "href": LICENSE["url"]},
+            {"rel": "canonical", "href": canonical}]
 
 
 def link_header(links: list[dict]) -> str:
