@@ -1,4 +1,4 @@
-"""What both backends share: refusing what is not allowed, the row cap, and one serialiser.
+"""What both backends share: our graphs, refusing what is not allowed, the row cap, and one serialiser.
 
 A backend only implements ``_run`` (execute, return neutral terms, see results.py); this mixin
 turns that into the Backend interface, so both backends refuse, cap and serialise identically.
@@ -10,7 +10,19 @@ from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import QueryRefusedError, QueryResult
 from netzwerke_kg.backends.limits import QueryInfo, check_query, inspect_query
 from netzwerke_kg.config import Settings
-from netzwerke_kg.namespaces import prefixes
+from netzwerke_kg.namespaces import graph_iri, prefixes
+
+
+def void_graph_iri(settings: Settings, manifest: dict | None = None) -> str:
+    """The named graph holding the VoID description: ``{base}graph/void`` (the build's base wins)."""
+    base = (manifest or {}).get("base_iri") or settings.base_iri
+    return graph_iri("void", base)
+
+
+def manifest_graphs(settings: Settings, manifest: dict) -> frozenset[str] | None:
+    """Our named graphs: those dist/manifest.json lists plus the VoID graph; None when it lists none."""
+    names = manifest.get("graphs")
+    return frozenset(names) | {void_graph_iri(settings, manifest)} if names else None
 
 
 class QueryRunner:

@@ -8,34 +8,18 @@ queries only.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from netzwerke_kg.backends.base import (
     Backend,
     BackendError,
     BackendUnavailableError,
     QuerySyntaxError,
 )
-from netzwerke_kg.backends.common import QueryRunner
-from netzwerke_kg.backends.pool import WorkerPool, worker_argv
+from netzwerke_kg.backends.common import QueryRunner, manifest_graphs, void_graph_iri
 from netzwerke_kg.backends.limits import explain_syntax_error
+from netzwerke_kg.backends.pool import WorkerPool, worker_argv
 from netzwerke_kg.config import Settings
+from netzwerke_kg.kg.build import read_manifest
 from netzwerke_kg.namespaces import prefixes
-
-
-def void_graph_iri(settings: Settings, manifest: dict | None = None) -> str:
-    """The named graph holding the VoID description: ``{base}graph/void``."""
-    base = (manifest or {}).get("base_iri") or settings.base_iri
-    return f"{base}graph/void"
-
-
-def read_manifest(dist: Path) -> dict:
-    """dist/manifest.json, or {} when the build has none."""
-    try:
-        return json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 class EmbeddedBackend(QueryRunner, Backend):
@@ -52,21 +36,18 @@ class EmbeddedBackend(QueryRunner, Backend):
             raise BackendUnavailableError(
                 f"{nq} does not exist: run `netzwerke-kg build` first (serve does it for you)."
             )
-        self.manifest = read_manifest(dist)
+        manifest = read_manifest(dist) or {}
         void = dist / "void.ttl"
-        self.void_graph = void_graph_iri(settings, self.manifest)
+        self.void_graph = void_graph_iri(settings, manifest)
         argv = worker_argv(str(nq), str(void) if void.is_file() else None, self.void_graph)
         self.pool = WorkerPool(argv, pool_size or settings.query_workers)
-        self._graphs: frozenset[str] | None = None
+        self._graphs = manifest_graphs(settings, manifest)
 
     @property
     def graphs(self) -> frozenset[str]:
-        """IRIs of the named graphs in the store (asked from a worker once)."""
+        """IRIs of the named graphs in the store (from dist/manifest.json, else asked from a worker once)."""
         if self._graphs is None:
-            if self.manifest.get("graphs"):
-                self._graphs = frozenset(self.manifest["graphs"]) | {self.void_graph}
-            else:
-                self._graphs = frozenset(self.pool.ping(self.settings.query_timeout + 60)["graphs"])
+            self._graphs = frozenset(self.pool.ping(self.settings.query_timeout + 60)["graphs"])
         return self._graphs
 
     def _run(self, sparql: str, info, default_graphs, named_graphs, timeout: float, max_rows) -> dict:

@@ -22,7 +22,7 @@ from netzwerke_kg.backends.base import (
     QuerySyntaxError,
     QueryTimeoutError,
 )
-from netzwerke_kg.backends.common import QueryRunner
+from netzwerke_kg.backends.common import QueryRunner, manifest_graphs
 from netzwerke_kg.backends.limits import explain_syntax_error
 from netzwerke_kg.config import Settings
 from netzwerke_kg.namespaces import prefixes
@@ -43,15 +43,12 @@ class RemoteBackend(QueryRunner, Backend):
     def __init__(self, settings: Settings):
         """Remember the endpoint and our graph IRIs (from dist/manifest.json when present)."""
         super().__init__(settings)
-        from netzwerke_kg.backends.embedded import read_manifest, void_graph_iri
         from netzwerke_kg.backends.pool import WorkerPool, worker_argv
+        from netzwerke_kg.kg.build import read_manifest
 
         self.endpoint = settings.endpoint
-        manifest = read_manifest(settings.dist_dir)
-        names = set(manifest.get("graphs") or ())
-        if names:
-            names.add(void_graph_iri(settings, manifest))
-        self.graphs = frozenset(names) if names else None  # None: no manifest, no scoping possible
+        # None: no manifest, no scoping possible
+        self.graphs = manifest_graphs(settings, read_manifest(settings.dist_dir) or {})
         # One empty-store worker checks syntax locally, so a syntax error reads the same on both backends.
         self._syntax = WorkerPool(worker_argv(), 1)
 

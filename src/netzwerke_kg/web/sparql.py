@@ -325,7 +325,8 @@ def _build_service_description(ep: str):
     from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, VOID
 
-    from netzwerke_kg.backends.embedded import read_manifest, void_graph_iri
+    from netzwerke_kg.backends.common import void_graph_iri
+    from netzwerke_kg.kg.build import read_manifest
 
     SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
     FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -377,7 +378,7 @@ def _build_service_description(ep: str):
     g.add((dataset, SD.defaultGraph, default_graph))
     g.add((default_graph, RDF.type, SD.Graph))
     g.add((default_graph, DCTERMS.description, Literal("The union of all named graphs.", lang="en")))
-    manifest = read_manifest(dist)
+    manifest = read_manifest(dist) or {}
     counts = dict(manifest.get("graphs") or {})
     if manifest.get("triples") is not None:
         g.add((default_graph, VOID.triples, Literal(int(manifest["triples"]))))
