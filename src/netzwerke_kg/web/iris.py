@@ -156,6 +156,15 @@ def data_url(iri: str, fmt: str) -> str | None:
     return None if path is None else site_url(path)
 
 
+def css_class(iri) -> str:
+    """The class of a link to a network or city page (``network-link``, ``city-link``): stable
+    hooks for the stylesheet and the tests; '' for anything else."""
+    ks = mapper().kind_slug(str(iri))
+    if ks and ks[0] in ("network", "city"):
+        return f"{ks[0]}-link"
+    return ""
+
+
 def absolute(url: str) -> str:
     """An absolute URL on this server for a URL from the functions above."""
     if "://" in url:

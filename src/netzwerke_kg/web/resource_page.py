@@ -47,14 +47,6 @@ def labeller_for(q: Queries, terms, lang: str) -> Labeller:
     return Labeller(annotations, lang, prefixes(q.base))
 
 
-def css_class(iri) -> str:
-    """Stable classes for links to networks and cities (``a.network-link``, ``a.city-link``)."""
-    ks = iris.mapper().kind_slug(str(iri))
-    if ks and ks[0] in ("network", "city"):
-        return f"{ks[0]}-link"
-    return ""
-
-
 def value_view(value, labeller: Labeller) -> dict:
     """What a template needs to show one RDF term: link and label, or literal with lang/datatype."""
     if isinstance(value, Literal):
@@ -67,7 +59,7 @@ def value_view(value, labeller: Labeller) -> dict:
         return {"kind": "bnode", "text": f"_:{str(value).rsplit('/', 1)[-1]}"}
     ours = iris.mapper().is_ours(value)
     return {"kind": "iri", "iri": str(value), "href": iris.page_url(value) if ours else str(value),
-            "label": labeller.label(value), "external": not ours, "css_class": css_class(value)}
+            "label": labeller.label(value), "external": not ours, "css_class": iris.css_class(value)}
 
 
 def resource_context(q: Queries, iri: str, lang: str) -> dict:
@@ -305,7 +297,7 @@ def map_view(points: list[dict], labeller: Labeller, title: str) -> dict:
             continue
         seen.add(p["iri"])
         places.append({"lat": p["lat"], "long": p["long"], "label": labeller.label(p["iri"]),
-                       "href": iris.page_url(p["iri"]), "css_class": css_class(p["iri"]) or "place-link"})
+                       "href": iris.page_url(p["iri"]), "css_class": iris.css_class(p["iri"]) or "place-link"})
     view = maps.build_map(places)
     names = ", ".join(sorted(p["label"] for p in places))
     return {"view": view, "title": title, "desc": names}

@@ -70,17 +70,9 @@ def entries(rows: list[dict], subject: str, labeller: Labeller, lang: str) -> li
             "qualifier": word,
             "kind": _kind_word(r.get("type"), lang),
             "href": iris.page_url(link_iri),
-            "css_class": _css_class(link_iri),
+            "css_class": iris.css_class(link_iri),
         })
     return out
-
-
-def _css_class(iri) -> str:
-    """``network-link`` / ``city-link`` for links to networks and cities (stable test hooks)."""
-    ks = iris.mapper().kind_slug(str(iri))
-    if ks and ks[0] in ("network", "city"):
-        return f"{ks[0]}-link"
-    return ""
 
 
 # --- the drawn timeline: an SVG built from the same rows, rendered by _partials/timeline_chart.html ---
@@ -203,7 +195,7 @@ def chart(rows: list[dict], subject: str, labeller: Labeller, lang: str,
             who = other if other is not None else e
             bars.append({"iri": e, "start": start, "end": end, "label": labeller.label(who),
                          "href": iris.page_url(e), "label_href": iris.page_url(who),
-                         "label_class": _css_class(who)})
+                         "label_class": iris.css_class(who)})
             continue
         for dp, date in dates.items():
             if dp == f"{SCHEMA}endDate" and f"{SCHEMA}startDate" in dates:
