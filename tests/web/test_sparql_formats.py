@@ -151,6 +151,7 @@ def test_accept_negotiation_for_results(sparql_client, accept, expected):
     ("*/*", "text/turtle"),
     ("application/json", "application/ld+json"),
     ("text/plain", "application/n-triples"),
+    ("application/json+ld", "application/ld+json"),  # the same synonym table as format=
 ])
 def test_accept_negotiation_for_graphs(sparql_client, accept, expected):
     """Graph results negotiate over the RDF formats."""

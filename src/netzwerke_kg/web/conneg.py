@@ -34,14 +34,21 @@ FORMAT_ALIASES: dict[str, str] = {
 GRAPH_FORMAT_ALIASES: dict[str, str] = {**FORMAT_ALIASES, "json": "application/ld+json",
                                         "xml": "application/rdf+xml"}
 
-#: media types clients send that mean one of ours (legacy and synonym names)
-MEDIA_TYPE_SYNONYMS: dict[str, str] = {
+#: media types clients send (in Accept or ``format=``) that mean one of our SELECT/ASK result types
+RESULT_SYNONYMS: dict[str, str] = {
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
+}
+
+#: the same for graph results: legacy names, and the generic JSON/XML types meaning JSON-LD/RDF/XML
+GRAPH_SYNONYMS: dict[str, str] = {
     "application/x-turtle": "text/turtle",
     "text/plain": "application/n-triples",
+    "application/json": "application/ld+json",
     "application/json+ld": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
     "application/x-trig": "application/trig",
     "text/x-nquads": "application/n-quads",
 }
@@ -179,8 +186,4 @@ def resolve_format(value: str, graph: bool) -> str | None:
     if parsed is None or "*" in (parsed.type, parsed.subtype):
         return None
     full = f"{parsed.type}/{parsed.subtype}"
-    if graph and full in ("application/json",):
-        return "application/ld+json"
-    if graph and full in ("application/xml", "text/xml"):
-        return "application/rdf+xml"
-    return MEDIA_TYPE_SYNONYMS.get(full, full)
+    return (GRAPH_SYNONYMS if graph else RESULT_SYNONYMS).get(full, full)

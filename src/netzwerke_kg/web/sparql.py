@@ -20,21 +20,20 @@ from jinja2 import TemplateNotFound
 from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import BackendError
 from netzwerke_kg.backends.limits import inspect_query
-from netzwerke_kg.web.conneg import GRAPH_FORMAT_ALIASES, FORMAT_ALIASES, negotiate, resolve_format
+from netzwerke_kg.web.conneg import (
+    FORMAT_ALIASES,
+    GRAPH_FORMAT_ALIASES,
+    GRAPH_SYNONYMS,
+    RESULT_SYNONYMS,
+    negotiate,
+    resolve_format,
+)
 from netzwerke_kg.web.errors import error_response, status_for
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("netzwerke_kg.sparql")
 
 HTML = "text/html"
-#: legacy / synonym media types clients send, and what we answer them with
-RESULT_SYNONYMS = {"application/json": "application/sparql-results+json",
-                   "application/xml": "application/sparql-results+xml",
-                   "text/xml": "application/sparql-results+xml"}
-GRAPH_SYNONYMS = {"application/x-turtle": "text/turtle", "text/plain": "application/n-triples",
-                  "application/json": "application/ld+json", "application/xml": "application/rdf+xml",
-                  "text/xml": "application/rdf+xml", "application/x-trig": "application/trig",
-                  "text/x-nquads": "application/n-quads"}
 #: formats of the service description itself
 SD_TYPES = ("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples",
             "application/trig", "application/n-quads")
