@@ -66,8 +66,26 @@ class Tab:
 
     page: object
     base: str
+    #: screenshots are named ``{prefix}-{name}.png``
+    prefix: str = "site"
     errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+    @classmethod
+    def new(cls, chromium, base: str, prefix: str = "site", **context_options) -> "Tab":
+        """A fresh browser context and page on the live app, recording what goes wrong."""
+        page = chromium.new_context(**context_options).new_page()
+        tab = cls(page=page, base=base, prefix=prefix)
+        page.on("console", tab._console)
+        page.on("pageerror", lambda exc: tab.errors.append(f"uncaught: {exc}"))
+        page.on("response", lambda r: tab.failed.append((r.status, r.url)) if r.status >= 400 else None)
+        return tab
+
+    def _console(self, message) -> None:
+        """Keep console errors (a CSP violation is one), with where they came from."""
+        if message.type == "error":
+            url = (message.location or {}).get("url", "")
+            self.errors.append(f"console: {message.text} ({url})")
 
     def open(self, path: str):
         """Load a path of the live app and wait until the network is quiet."""
@@ -78,23 +96,22 @@ class Tab:
     def shot(self, name: str) -> Path:
         """Save a full-page screenshot under test-artefacts/browser/."""
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTEFACTS / f"site-{name}.png"
+        path = ARTEFACTS / f"{self.prefix}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
     def problems(self) -> list[str]:
         """Console errors (CSP violations among them), uncaught exceptions and 4xx/5xx loads."""
-        return self.errors + self.failed
+        return self.errors + [f"{status} {url}" for status, url in self.failed]
+
+    def close(self) -> None:
+        """Close the page and its browser context."""
+        self.page.context.close()
 
 
 @pytest.fixture
 def tab(chromium, live_url):
     """A fresh browser context and page recording console errors and failed requests."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    tab = Tab(page=page, base=live_url)
-    page.on("console", lambda m: tab.errors.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda exc: tab.errors.append(f"uncaught: {exc}"))
-    page.on("response", lambda r: tab.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    tab = Tab.new(chromium, live_url, viewport={"width": 1280, "height": 900}, locale="en-GB")
     yield tab
-    context.close()
+    tab.close()

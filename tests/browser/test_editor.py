@@ -14,71 +14,22 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from netzwerke_kg.web.examples import query_form
+from tests.browser.conftest import Tab
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTEFACTS = ROOT / "test-artefacts" / "browser"
-
 
 @pytest.fixture
-def base_url(live_url):
-    """The real app (tests/browser/conftest.py: create_app over the embedded backend, loopback)."""
-    return live_url
+def editor_tab(chromium, live_url):
+    """One recording tab per test (tests/browser/conftest.py: Tab), screenshots named editor-*."""
+    tab = Tab.new(chromium, live_url, prefix="editor")
+    yield tab
+    tab.close()
 
 
-@pytest.fixture
-def browser(chromium):
-    """Debian's Chromium under Playwright (tests/browser/conftest.py; never a downloaded browser)."""
-    return chromium
-
-
-class Page:
-    """A browser tab that records console errors, uncaught exceptions and failed responses."""
-
-    def __init__(self, browser, **context_options):
-        """Open a fresh context and tab and start listening."""
-        self.context = browser.new_context(**context_options)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.failed: list[tuple[int, str]] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
-        self.page.on("response", self._response)
-
-    def _console(self, message):
-        """Keep console errors (a CSP violation is one), with where they came from."""
-        if message.type == "error":
-            url = (message.location or {}).get("url", "")
-            self.errors.append(f"{message.text} ({url})")
-
-    def _response(self, response):
-        """Keep every 4xx/5xx the page triggered, with its URL."""
-        if response.status >= 400:
-            self.failed.append((response.status, response.url))
-
-    def shot(self, name: str) -> Path:
-        """Save a full-page screenshot as a test artefact."""
-        ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTEFACTS / f"editor-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def editor_data(self) -> dict:
-        """The JSON the server handed to the editor script."""
-        return json.loads(self.page.locator("#editor-data").text_content())
-
-    def close(self):
-        """Close the tab and its context."""
-        self.context.close()
-
-
-@pytest.fixture
-def editor_tab(browser):
-    """One recording tab per test."""
-    t = Page(browser)
-    yield t
-    t.close()
+def _editor_data(tab) -> dict:
+    """The JSON the server handed to the editor script."""
+    return json.loads(tab.page.locator("#editor-data").text_content())
 
 
 def _query_param(url: str) -> str | None:
@@ -87,11 +38,11 @@ def _query_param(url: str) -> str | None:
     return values[0] if values else None
 
 
-def test_editor_highlights_runs_an_example_and_links_to_local_pages(editor_tab, base_url):
+def test_editor_highlights_runs_an_example_and_links_to_local_pages(editor_tab, live_url):
     """Open /sparql, load an example, run it, see a table with local IRIs, follow one."""
     tab = editor_tab
     page = tab.page
-    response = page.goto(base_url + "/sparql", wait_until="networkidle")
+    response = page.goto(live_url + "/sparql", wait_until="networkidle")
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/html")
     # The strict policy is in force, so "no console errors" below also means "no CSP violation".
@@ -108,7 +59,7 @@ def test_editor_highlights_runs_an_example_and_links_to_local_pages(editor_tab, 
     tab.shot("opened")
 
     # The gallery: pick the members of a network; the query lands in the editor.
-    data = tab.editor_data()
+    data = _editor_data(tab)
     example = next(e for e in data["examples"] if e["id"].startswith("01-"))
     page.click(f'.example-link[data-example="{example["id"]}"]')
     assert page.locator("#query").input_value() == example["query"]
@@ -137,7 +88,7 @@ def test_editor_highlights_runs_an_example_and_links_to_local_pages(editor_tab, 
         parts = parse_qs(urlsplit(href).query)
         assert parts["format"] == [key]
         assert parts["query"] == [example["query"]]
-    csv = page.request.get(base_url + hrefs["csv"])
+    csv = page.request.get(live_url + hrefs["csv"])
     assert csv.status == 200
     assert csv.headers["content-type"].startswith("text/csv")
     assert len(csv.text().strip().splitlines()) == rows.count() + 1  # header + the same rows
@@ -155,12 +106,12 @@ def test_editor_highlights_runs_an_example_and_links_to_local_pages(editor_tab, 
     tab.shot("followed")
 
 
-def test_shareable_url_restores_and_runs_the_query(editor_tab, base_url):
+def test_shareable_url_restores_and_runs_the_query(editor_tab, live_url):
     """Loading a shared URL puts its query in the editor, picks its format and runs it."""
     tab = editor_tab
     page = tab.page
-    page.goto(base_url + "/sparql", wait_until="networkidle")
-    data = tab.editor_data()
+    page.goto(live_url + "/sparql", wait_until="networkidle")
+    data = _editor_data(tab)
     construct = next(e for e in data["examples"] if "CONSTRUCT" in e["query"])
     page.click(f'.example-link[data-example="{construct["id"]}"]')
     page.select_option("#format", "jsonld")
@@ -185,12 +136,12 @@ def test_shareable_url_restores_and_runs_the_query(editor_tab, base_url):
     assert tab.failed == []
 
 
-def test_ctrl_enter_runs_and_errors_are_readable(editor_tab, base_url):
+def test_ctrl_enter_runs_and_errors_are_readable(editor_tab, live_url):
     """Ctrl+Enter runs an ASK; a syntax error shows the server's message, not raw markup."""
     tab = editor_tab
     page = tab.page
-    page.goto(base_url + "/sparql", wait_until="networkidle")
-    data = tab.editor_data()
+    page.goto(live_url + "/sparql", wait_until="networkidle")
+    data = _editor_data(tab)
     ask = next(e for e in data["examples"] if query_form(e["query"]) == "ASK")
     page.click(f'.example-link[data-example="{ask["id"]}"]')
     page.locator("#query").press("Control+Enter")
@@ -213,12 +164,12 @@ def test_ctrl_enter_runs_and_errors_are_readable(editor_tab, base_url):
     assert not [e for e in tab.errors if "400" not in e]
 
 
-def test_without_javascript_the_form_still_works(browser, base_url):
+def test_without_javascript_the_form_still_works(chromium, live_url):
     """No JavaScript: the GET form submits the query and the chosen format to the endpoint."""
-    t = Page(browser, java_script_enabled=False)
+    t = Tab.new(chromium, live_url, prefix="editor", java_script_enabled=False)
     try:
         page = t.page
-        page.goto(base_url + "/sparql")
+        page.goto(live_url + "/sparql")
         page.fill("#query", "SELECT (1 AS ?one) WHERE {}")
         page.select_option("#format", "csv")
         with page.expect_response(lambda r: "/sparql?" in r.url) as info:
@@ -246,9 +197,9 @@ TOKEN_CASES = [
 ]
 
 
-def test_tokenizer(editor_tab, base_url):
+def test_tokenizer(editor_tab, live_url):
     """The highlighter's tokenizer classifies SPARQL tokens and loses no character."""
-    editor_tab.page.goto(base_url + "/sparql")
+    editor_tab.page.goto(live_url + "/sparql")
     for source, expected in TOKEN_CASES:
         tokens = editor_tab.page.evaluate("(s) => window.nkgEditor.tokenize(s)", source)
         assert "".join(tok["text"] for tok in tokens) == source
@@ -257,12 +208,12 @@ def test_tokenizer(editor_tab, base_url):
         assert significant == expected, source
 
 
-def test_the_editor_speaks_german(editor_tab, base_url):
+def test_the_editor_speaks_german(editor_tab, live_url):
     """?lang=de: German gallery titles, German status line; the shareable URL keeps lang=de."""
     page = editor_tab.page
-    page.goto(base_url + "/sparql?lang=de", wait_until="networkidle")
+    page.goto(live_url + "/sparql?lang=de", wait_until="networkidle")
     assert page.evaluate("() => document.documentElement.lang") == "de"
-    data = editor_tab.editor_data()
+    data = _editor_data(editor_tab)
     first = data["examples"][0]
     link = page.locator(f'.example-link[data-example="{first["id"]}"]')
     assert link.text_content().strip() == first["title"]["de"]
