@@ -64,6 +64,8 @@ def home():
 @bp.get("/search")
 def search():
     """Resources whose labels contain ?q= (case-insensitive)."""
+    from netzwerke_kg.web.resources import nearest_links
+
     q = _q()
     lang = i18n.choose_language()
     text = request.args.get("q", "").strip()[:200]
@@ -74,8 +76,7 @@ def search():
         results = [{"link": value_view(r["iri"], labeller), "matched": str(r["label"])} for r in rows]
         if not results:
             # nothing contains the text: offer the most similar labels instead
-            suggestions = [{"iri": str(s["iri"]), "label": str(s["label"]), "href": iris.page_url(s["iri"])}
-                           for s in q.nearest(text)]
+            suggestions = nearest_links(text)
     body = render_template("not_found.html", search_only=True, query=text, results=results,
                            suggestions=suggestions, iri=None, path=request.path)
     response = Response(body)

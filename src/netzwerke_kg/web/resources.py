@@ -215,19 +215,23 @@ def ontology(ext: str | None = None):
     return _vary(response, "Accept", "Accept-Language")
 
 
+def nearest_links(text: str) -> list[dict]:
+    """The resources whose labels are most like ``text`` as "Did you mean" links (iri, label, href)."""
+    return [{"iri": str(s["iri"]), "label": str(s["label"]), "href": iris.page_url(s["iri"])}
+            for s in queries().nearest(text)]
+
+
 def not_found(iri: str | None = None):
     """The helpful 404 page: what was asked for, a search box, the nearest labels."""
     lang = i18n.choose_language()
     slug = (iri or request.path).rstrip("/").rsplit("/", 1)[-1]
     try:
-        suggestions = queries().nearest(slug) if slug else []
+        suggestions = nearest_links(slug) if slug else []
     except Exception:  # noqa: BLE001 - suggestions are a courtesy; a failing backend must not turn 404 into 500
         current_app.logger.exception("nearest labels failed for %r", slug)
         suggestions = []
-    labeller_items = [{"iri": s["iri"], "label": str(s["label"]), "href": iris.page_url(s["iri"])}
-                      for s in suggestions]
     body = render_template("not_found.html", iri=iri, path=request.path, query=slug.replace("-", " "),
-                           suggestions=labeller_items, lang=lang)
+                           suggestions=suggestions, lang=lang)
     response = Response(body, status=404, mimetype="text/html")
     return _vary(response, "Accept-Language")
 
