@@ -89,6 +89,25 @@ _DE = {
     "Memberships": "Mitgliedschaften",
     "Membership": "Mitgliedschaft",
     "retrieved": "abgerufen",
+    # the SPARQL query editor (templates/sparql/editor.html)
+    "SPARQL query editor": "SPARQL-Abfrage-Editor",
+    "Example queries": "Beispielabfragen",
+    "Result format": "Ergebnisformat",
+    "Run": "Ausführen",
+    "Results": "Ergebnisse",
+    "Download the result": "Ergebnis herunterladen",
+    "Shareable link": "Link zum Teilen",
+    "Tables (SELECT, ASK)": "Tabellen (SELECT, ASK)",
+    "Graphs (CONSTRUCT, DESCRIBE)": "Graphen (CONSTRUCT, DESCRIBE)",
+    "Ctrl+Enter (⌘+Enter) runs the query.": "Strg+Enter (⌘+Enter) führt die Abfrage aus.",
+    "Ask the knowledge graph of Rostock's international city networks in SPARQL 1.1. The "
+    "default graph is the union of all named graphs; the endpoint is read-only.":
+        "Fragen Sie den Wissensgraphen der internationalen Städtenetzwerke Rostocks in SPARQL "
+        "1.1. Der Standardgraph ist die Vereinigung aller benannten Graphen; der Endpunkt ist "
+        "nur lesbar.",
+    "Prefixes of the dataset": "Präfixe des Datensatzes",
+    "Without JavaScript, “Run” downloads the result in the chosen format.":
+        "Ohne JavaScript lädt „Ausführen“ das Ergebnis im gewählten Format herunter.",
 }
 
 
