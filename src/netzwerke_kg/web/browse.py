@@ -29,7 +29,7 @@ def _q() -> Queries:
 @bp.get("/")
 def home():
     """The home page: networks with member counts, a map of all cities, dataset figures."""
-    from netzwerke_kg.web.resources import link_header, site_links
+    from netzwerke_kg.web.resources import page_response, site_links
 
     q = _q()
     lang = i18n.choose_language()
@@ -52,11 +52,8 @@ def home():
     city_points = [c for c in cities if iris.mapper().kind_slug(str(c["iri"])) and
                    iris.mapper().kind_slug(str(c["iri"]))[0] == "city"]
     map_ctx = map_view(city_points, labeller, i18n.translate("All cities", lang)) if city_points else None
-    links = site_links(iris.mapper().base_iri)
-    body = render_template("home.html", networks=network_views, map=map_ctx, figures=figures,
-                           manifest=manifest, links=links, city_count=len(city_points))
-    response = Response(body)
-    response.headers["Link"] = link_header(links)
+    response = page_response("home.html", site_links(iris.mapper().base_iri), networks=network_views,
+                             map=map_ctx, figures=figures, manifest=manifest, city_count=len(city_points))
     response.vary.add("Accept-Language")
     return response
 

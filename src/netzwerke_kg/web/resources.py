@@ -87,6 +87,14 @@ def link_header(links: list[dict]) -> str:
     return ", ".join(parts)
 
 
+def page_response(template: str, links: list[dict], **ctx) -> Response:
+    """A rendered HTML page that names ``links`` twice: as ``<link>`` elements (the template's
+    ``links``) and in the Link header."""
+    response = Response(render_template(template, links=links, **ctx))
+    response.headers["Link"] = link_header(links)
+    return response
+
+
 def _vary(response: Response, *headers: str) -> Response:
     """Add headers to Vary without dropping what others (caching.py) put there."""
     for header in headers:
@@ -173,12 +181,8 @@ def page(kind: str, slug: str):
     iri = _resource_iri(kind, slug)
     if not queries().exists(iri):
         return not_found(iri)
-    lang = i18n.choose_language()
-    ctx = resource_context(queries(), iri, lang)
-    links = link_set(iri, "html")
-    ctx["links"] = links
-    response = Response(render_template("resource.html", **ctx))
-    response.headers["Link"] = link_header(links)
+    ctx = resource_context(queries(), iri, i18n.choose_language())
+    response = page_response("resource.html", link_set(iri, "html"), **ctx)
     return _vary(response, "Accept-Language")
 
 
@@ -208,10 +212,7 @@ def ontology(ext: str | None = None):
     from netzwerke_kg.web.browse import ontology_context
 
     ctx = ontology_context(queries(), i18n.choose_language())
-    links = link_set(iri, "html")
-    ctx["links"] = links
-    response = Response(render_template("ontology.html", **ctx))
-    response.headers["Link"] = link_header(links)
+    response = page_response("ontology.html", link_set(iri, "html"), **ctx)
     return _vary(response, "Accept", "Accept-Language")
 
 
