@@ -24,11 +24,11 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, VOID
 
 from tests.conftest import require_tool
 from netzwerke_kg.kg.build import DUMPS
+from netzwerke_kg.kg.skolem import GENID
 from netzwerke_kg.kg.sources import load_sources
 from netzwerke_kg.kg.void import SPDX, dataset_iri
 from netzwerke_kg.namespaces import DEFAULT_BASE_IRI, SCHEMA
 
-GENID = f"{DEFAULT_BASE_IRI}.well-known/genid/"
 MERGED = [(name, fmt) for name, fmt, _, scope in DUMPS if scope == "merged"]
 RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld",
                  "trig": "trig", "nquads": "nquads"}

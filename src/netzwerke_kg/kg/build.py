@@ -7,9 +7,9 @@ included) before the swap leaves ``out`` byte-for-byte as it was and removes the
 directory.
 
 Deterministic: two builds of the same sources are byte-identical. Blank nodes become skolem IRIs
-(RDF 1.1 Concepts §3.5, ``{base}.well-known/genid/…``) named by a hash of the canonical form of
-their file's graph (rdflib.compare, RGDA1), every serialiser sorts (kg.dumps), gzip headers carry
-no name and mtime 0, and the ``issued`` timestamp never comes from the clock — see ``issued_time``.
+(RDF 1.1 Concepts §3.5, ``{base}.well-known/genid/…``) named by a hash of their content and their
+file (kg.skolem), every serialiser sorts (kg.dumps), gzip headers carry no name and mtime 0, and
+the ``issued`` timestamp never comes from the clock — see ``issued_time``.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
 from netzwerke_kg import __version__
 from netzwerke_kg.kg import dumps
+from netzwerke_kg.kg.skolem import from_ox, skolemised
 from netzwerke_kg.kg.sources import SourceError, SourceSet, discover, load_sources
 from netzwerke_kg.kg.void import DumpFile, describe, void_prefixes
 from netzwerke_kg.namespaces import DEFAULT_BASE_IRI, NKG, graph_iri, prefixes
@@ -119,93 +120,6 @@ def rebase(term, base: str):
     return term
 
 
-def skolemised(graph: Graph, graph_name: str, base: str) -> set:
-    """The triples of one source graph, blank nodes replaced by content-hash skolem IRIs.
-
-    RDF 1.1 Concepts §3.5: ``{DEFAULT_BASE_IRI}.well-known/genid/{hash}`` (rebased later). The
-    hash of a blank node covers what it says (its outgoing triples, nested blank nodes by their own
-    hash) and where it hangs (the path of incoming triples up to an IRI), plus the graph name, so
-    an unchanged shape keeps its IRIs when others change. If two blank nodes get the same hash
-    (duplicates, or cycles of blank nodes) the labels of W3C RDF Dataset Canonicalization
-    (RDFC-1.0, via pyoxigraph) are hashed instead, which are unique and deterministic.
-    """
-    bnodes = {t for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)}
-    if not bnodes:
-        return set(graph)
-    labels = _content_labels(graph, bnodes)
-    if labels is None:
-        graph = _rdfc_canonical(graph)
-        labels = {t: str(t) for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)}
-
-    def sk(term):
-        """A skolem IRI for a blank node."""
-        if isinstance(term, BNode):
-            digest = hashlib.sha256(f"{graph_name}\n{labels[term]}".encode("utf-8")).hexdigest()[:32]
-            return URIRef(f"{DEFAULT_BASE_IRI}.well-known/genid/{digest}")
-        return term
-
-    return {(sk(s), p, sk(o)) for s, p, o in graph}
-
-
-class _Cycle(Exception):
-    """Blank nodes that reach themselves: content hashing is not well defined."""
-
-
-def _content_labels(graph: Graph, bnodes: set) -> dict | None:
-    """Blank node → hash of its content and position; None when not unique or cyclic."""
-    out_memo: dict[BNode, str] = {}
-    in_memo: dict[BNode, str] = {}
-
-    def sha(parts) -> str:
-        """Hash of a sorted list of strings."""
-        return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
-
-    def out(b: BNode, stack: frozenset) -> str:
-        """Hash of what ``b`` says, nested blank nodes included."""
-        if b in stack:
-            raise _Cycle
-        if b not in out_memo:
-            out_memo[b] = sha(f"{p} " + (out(o, stack | {b}) if isinstance(o, BNode) else dumps.nt_term(o))
-                              for p, o in graph.predicate_objects(b))
-        return out_memo[b]
-
-    def inc(b: BNode, stack: frozenset) -> str:
-        """Hash of the incoming path of ``b`` up to IRIs."""
-        if b in stack:
-            raise _Cycle
-        if b not in in_memo:
-            in_memo[b] = sha(f"{p} " + (f"({inc(s, stack | {b})} {out(s, frozenset())})"
-                                        if isinstance(s, BNode) else dumps.nt_term(s))
-                             for s, p in graph.subject_predicates(b))
-        return in_memo[b]
-
-    try:
-        labels = {b: sha([out(b, frozenset()), inc(b, frozenset())]) for b in bnodes}
-    except _Cycle:
-        return None
-    return labels if len(set(labels.values())) == len(labels) else None
-
-
-def _rdfc_canonical(graph: Graph) -> Graph:
-    """The graph with its blank nodes relabelled by RDFC-1.0 (pyoxigraph)."""
-    def conv(t):
-        """rdflib term → pyoxigraph term."""
-        if isinstance(t, BNode):
-            return ox.BlankNode(str(t))
-        if isinstance(t, URIRef):
-            return ox.NamedNode(str(t))
-        if t.language:
-            return ox.Literal(str(t), language=t.language)
-        return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype or XSD.string)))
-
-    ds = ox.Dataset(ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in graph)
-    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    out = Graph(bind_namespaces="none")
-    for q in ds:
-        out.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
-    return out
-
-
 def read_exact(sources: SourceSet, f) -> Graph:
     """One source file's triples with their literals exactly as written.
 
@@ -220,33 +134,18 @@ def read_exact(sources: SourceSet, f) -> Graph:
                for o in sources.dataset.graph(f.graph_iri()).objects() if isinstance(o, Literal) and o.language}
     g = Graph(bind_namespaces="none")
     for q in ox.parse(full.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=full.resolve().as_uri()):
-        o = _from_ox(q.object)
+        o = from_ox(q.object)
         if isinstance(o, Literal) and o.language:
             o = Literal(str(o), lang=spelled.get((str(o), o.language.lower()), o.language))
-        g.add((_from_ox(q.subject), _from_ox(q.predicate), o))
+        g.add((from_ox(q.subject), from_ox(q.predicate), o))
     return g
-
-
-def _from_ox(term):
-    """The rdflib term for a pyoxigraph term, literals unnormalised."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-    raise TypeError(f"unsupported term {term!r}")
 
 
 def published_graphs(sources: SourceSet, base: str) -> dict[str, set]:
     """Named graph IRI (under ``base``) → its triples, skolemised and rebased."""
     graphs: dict[str, set] = {}
     for f in sources.files:
-        triples = skolemised(read_exact(sources, f), f.name, base)
+        triples = skolemised(read_exact(sources, f), f.name)
         graphs[graph_iri(f.name, base)] = {(rebase(s, base), rebase(p, base), rebase(o, base))
                                            for s, p, o in triples}
     return graphs

@@ -3,7 +3,7 @@
 rdflib's own serialisers walk its in-memory indexes, whose order depends on insertion order and on
 Python's per-process string hashing, so two runs may write the same graph in different orders.
 Here every writer sorts: subjects by IRI, ``rdf:type`` first and then predicates by IRI, objects by
-their N-Triples form. The input must be free of blank nodes (kg.build skolemises them first).
+their N-Triples form. The input must be free of blank nodes (kg.skolem replaces them first).
 """
 
 from __future__ import annotations

@@ -12,25 +12,23 @@ graph accordingly).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
+from netzwerke_kg.kg import dumps
+from netzwerke_kg.kg.skolem import skolemised
 from netzwerke_kg.kg.sources import Location, SourceError, SourceSet, load_sources
 from netzwerke_kg.namespaces import DEFAULT_BASE_IRI, SCHEMA, prefixes
 
 #: severity IRI → short name, in the order reports list them (SHACL §3.6.1.3)
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _RANK = {"Violation": 0, "Warning": 1, "Info": 2}
-
-#: RDF 1.1 §3.5: blank nodes of the report are replaced by skolem IRIs under this prefix
-GENID = f"{DEFAULT_BASE_IRI}.well-known/genid/"
 
 #: the namespace of the shapes in shapes/ (nkgsh:)
 SHAPES_NS = f"{DEFAULT_BASE_IRI}shapes#"
@@ -221,8 +219,8 @@ class ValidationReport:
         return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)
 
     def to_turtle(self) -> str:
-        """The SHACL report graph as deterministic Turtle (skolemised blank nodes, sorted)."""
-        return deterministic_turtle(skolemise(self.graph))
+        """The SHACL report graph as deterministic Turtle: blank nodes skolemised as in the dumps."""
+        return dumps.turtle(skolemised(self.graph, "validation"), REPORT_PREFIXES)
 
 
 def validate_project(root, data_paths=None, *, sources: SourceSet | None = None) -> ValidationReport:
@@ -386,93 +384,3 @@ def _short(iri: str) -> str:
 def _term_text(term) -> str:
     """A value in Turtle notation with the project's prefixes (e.g. ``"12"^^xsd:integer``)."""
     return term.n3(_NM_GRAPH.namespace_manager)
-
-
-# --- deterministic Turtle -------------------------------------------------------------------
-
-
-def skolemise(graph: Graph) -> Graph:
-    """A copy of ``graph`` whose blank nodes are skolem IRIs made from a hash of their content.
-
-    RDF 1.1 Concepts §3.5 (replacing blank nodes with IRIs). Each blank node starts with a hash
-    of its own triples; the hashes are then refined with those of its neighbours (colour
-    refinement, as in Hogan 2017, "Canonical Forms for Isomorphic and Equivalent RDF Graphs")
-    until no more nodes can be told apart, so equal reports give equal IRIs whatever ids pySHACL
-    chose. Nodes still tied are interchangeable; they get a running number within their class.
-    """
-    bnodes = sorted({t for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)})
-    out_edges = {b: [] for b in bnodes}
-    in_edges = {b: [] for b in bnodes}
-    for s_, p, o in graph:
-        if isinstance(s_, BNode):
-            out_edges[s_].append((p, o))
-        if isinstance(o, BNode):
-            in_edges[o].append((p, s_))
-
-    def digest(text: str) -> str:
-        """A short, stable hash."""
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-    colour = {b: digest("\n".join(sorted(f"{p.n3()} {'_' if isinstance(o, BNode) else o.n3()}"
-                                          for p, o in out_edges[b]))) for b in bnodes}
-    classes = len(set(colour.values()))
-    for _ in range(len(bnodes)):
-        colour = {b: digest(colour[b] + "|" + "\n".join(sorted(
-            [f"> {p.n3()} {colour[o] if isinstance(o, BNode) else o.n3()}" for p, o in out_edges[b]]
-            + [f"< {p.n3()} {colour[x] if isinstance(x, BNode) else x.n3()}" for p, x in in_edges[b]])))
-            for b in bnodes}
-        refined = len(set(colour.values()))
-        if refined == classes:
-            break
-        classes = refined
-    seen: dict[str, int] = {}
-    names = {}
-    for b in sorted(bnodes, key=lambda n: colour[n]):
-        k = seen.get(colour[b], 0)
-        seen[colour[b]] = k + 1
-        names[b] = URIRef(GENID + colour[b] + (f"-{k}" if k else ""))
-
-    out = Graph(bind_namespaces="none")
-    for prefix, ns in graph.namespaces():
-        out.bind(prefix, ns, override=True)
-    for s_, p, o in graph:
-        out.add((names.get(s_, s_), p, names.get(o, o)))
-    return out
-
-
-def deterministic_turtle(graph: Graph) -> str:
-    """Turtle with sorted prefixes, subjects, predicates and objects (no blank nodes expected)."""
-    nm = graph.namespace_manager
-    used_prefixes: dict[str, str] = {}
-
-    def name(term) -> str:
-        """A term in Turtle, prefixed when safe."""
-        if isinstance(term, URIRef):
-            for prefix, ns in sorted(REPORT_PREFIXES.items(), key=lambda x: (-len(x[1]), x[0])):
-                local = str(term)[len(ns):]
-                if prefix and str(term).startswith(ns) and local and _safe_local(local):
-                    used_prefixes[prefix] = ns
-                    return f"{prefix}:{local}"
-            return f"<{term}>"
-        if isinstance(term, Literal):
-            if term.datatype is not None and not term.language:
-                return Literal(str(term)).n3() + "^^" + name(term.datatype)
-            return term.n3()
-        return term.n3(nm)
-
-    body = []
-    subjects = sorted(set(graph.subjects()), key=lambda t: (str(type(t)), str(t)))
-    for s in subjects:
-        preds = sorted(set(graph.predicates(s)), key=lambda p: (p != RDF.type, str(p)))
-        chunks = []
-        for p in preds:
-            objs = sorted((name(o) for o in graph.objects(s, p)))
-            chunks.append(("a" if p == RDF.type else name(p)) + " " + " ,\n        ".join(objs))
-        body.append(name(s) + "\n    " + " ;\n    ".join(chunks) + " .\n")
-    head = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(used_prefixes.items())]
-    return "\n".join(head) + ("\n\n" if head else "") + "\n".join(body)
-
-
-def _safe_local(local: str) -> bool:
-    """Whether ``local`` can be written as the local part of a prefixed name (conservatively)."""
-    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", local) is not None
