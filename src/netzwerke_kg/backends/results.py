@@ -287,6 +287,19 @@ def to_rdflib(term: tuple | None):
     return Literal(term[1])
 
 
+def from_rdflib(term) -> tuple:
+    """An rdflib term as a neutral term (the inverse of to_rdflib)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ("uri", str(term))
+    if isinstance(term, BNode):
+        return ("bnode", str(term))
+    if isinstance(term, Literal):
+        return literal(str(term), str(term.datatype) if term.datatype else None, term.language)
+    raise TypeError(term)
+
+
 def from_json_binding(b: dict) -> tuple:
     """A SPARQL JSON binding object as a neutral term (tolerates Virtuoso's "typed-literal")."""
     kind = b.get("type")

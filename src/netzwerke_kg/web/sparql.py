@@ -20,6 +20,7 @@ from jinja2 import TemplateNotFound
 from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import BackendError
 from netzwerke_kg.backends.limits import inspect_query
+from netzwerke_kg.namespaces import SD, prefixes
 from netzwerke_kg.web.conneg import (
     FORMAT_ALIASES,
     GRAPH_FORMAT_ALIASES,
@@ -259,29 +260,10 @@ def _describe_service(params: dict):
         if chosen == HTML:
             return _editor(None, None)
         media = GRAPH_SYNONYMS.get(chosen, chosen)
-    graph = service_description(url_for("sparql.endpoint", _external=True))
-    triples = [tuple(_neutral(t) for t in triple) for triple in graph]
-    from netzwerke_kg.namespaces import prefixes
-
-    body = results.write_graph(triples, media, prefixes={**prefixes(_settings().base_iri),
-                                                          "sd": "http://www.w3.org/ns/sparql-service-description#",
-                                                          "formats": "http://www.w3.org/ns/formats/"})
+    body = service_description(url_for("sparql.endpoint", _external=True))[media]
     response = Response(body, content_type=results.content_type(media))
     response.headers["Vary"] = "Accept"
     return response
-
-
-def _neutral(term):
-    """An rdflib term as a neutral term (results.py)."""
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ("uri", str(term))
-    if isinstance(term, BNode):
-        return ("bnode", str(term))
-    if isinstance(term, Literal):
-        return results.literal(str(term), str(term.datatype) if term.datatype else None, term.language)
-    raise TypeError(term)
 
 
 @bp.route("/health")
@@ -297,7 +279,9 @@ def health():
 
 # --- the service description (SPARQL 1.1 Service Description, §3 the vocabulary) -----------------
 
-SD_FORMATS = {  # W3C unique format IRIs, https://www.w3.org/ns/formats/
+#: W3C unique format IRIs, https://www.w3.org/ns/formats/
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+SD_FORMATS = {
     "application/sparql-results+json": "SPARQL_Results_JSON",
     "application/sparql-results+xml": "SPARQL_Results_XML",
     "text/csv": "SPARQL_Results_CSV",
@@ -311,11 +295,15 @@ SD_FORMATS = {  # W3C unique format IRIs, https://www.w3.org/ns/formats/
 }
 
 
-def service_description(endpoint_url: str):
-    """The sd:Service graph of this endpoint: formats, features, limits, default dataset with VoID (cached per URL)."""
+def service_description(endpoint_url: str) -> dict[str, bytes]:
+    """The sd:Service description of this endpoint serialised in every SD_TYPES format (once per app and URL)."""
     cache = current_app.extensions.setdefault("netzwerke_kg.sd", {})
     if endpoint_url not in cache:
-        cache[endpoint_url] = _build_service_description(endpoint_url)
+        graph = _build_service_description(endpoint_url)
+        triples = [tuple(results.from_rdflib(t) for t in triple) for triple in graph]
+        sd_prefixes = {**prefixes(_settings().base_iri), "sd": str(SD), "formats": FORMATS_NS}
+        cache[endpoint_url] = {media: results.write_graph(triples, media, prefixes=sd_prefixes)
+                               for media in SD_TYPES}
     return cache[endpoint_url]
 
 
@@ -327,8 +315,7 @@ def _build_service_description(ep: str):
     from netzwerke_kg.backends.common import void_graph_iri
     from netzwerke_kg.kg.build import read_manifest
 
-    SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-    FORMATS = Namespace("http://www.w3.org/ns/formats/")
+    FORMATS = Namespace(FORMATS_NS)
     settings = _settings()
     g = Graph()
     service = URIRef(ep)
