@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 
 from netzwerke_kg.backends.base import Backend
 from netzwerke_kg.namespaces import prefixes
@@ -152,11 +152,6 @@ SELECT ?t ?part ?v WHERE {{
             for t, by_part in parts.items():
                 out[t]["parts"] = [by_part[p] for p in sorted(by_part)]
         return out
-
-    def types(self, iri: str) -> list[URIRef]:
-        """The asserted rdf:types of a resource."""
-        rows = self._select(f"SELECT DISTINCT ?t WHERE {{ {iri_ref(iri)} a ?t }} ORDER BY ?t")
-        return [r["t"] for r in rows]
 
     # --- incoming links -----------------------------------------------------------------------
 
@@ -527,8 +522,3 @@ def pick(by_lang: dict, lang: str) -> str | None:
         if candidate in by_lang:
             return by_lang[candidate]
     return next(iter(by_lang.values()), None) if by_lang else None
-
-
-def literal_parts(value: Literal) -> dict:
-    """What a page shows of a literal: the lexical form, its language tag and datatype."""
-    return {"text": str(value), "lang": value.language, "datatype": value.datatype}

@@ -134,7 +134,6 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         })
 
     label = labeller.label(iri)
-    ann = labeller.annotations.get(iri, {})
     descriptions = _descriptions(outgoing, lang)
 
     ctx = {
@@ -164,7 +163,7 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         "jsonld": _jsonld(iri, types, outgoing, label, identities, descriptions),
         "sparql_url": iris.site_url("/sparql", query=f"DESCRIBE <{iri}>"),
         "data_links": [(ext, iris.data_url(iri, ext)) for ext in iris.DATA_FORMATS],
-        "has_label": bool(ann.get("label")),
+        "has_label": labeller.has_label(iri),
         "count_chart": _count_chart(claims, labeller, lang),
     }
     return ctx
