@@ -18,6 +18,7 @@ from typing import Any, Callable, TypeVar
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
+from netzwerke_kg.kg.void import LICENCE
 from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.i18n import html_response
 from netzwerke_kg.web.iris import absolute, site_url
@@ -26,10 +27,10 @@ bp = Blueprint("dumps", __name__)
 
 T = TypeVar("T")
 
-#: the licence of the data (the code is MIT; see README)
+#: the licence of the data (the code is MIT; see README), the one the VoID names
 LICENSE = {
     "name": "CC BY 4.0",
-    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "url": str(LICENCE),
 }
 #: who publishes the facts the graph is built from
 PUBLISHER = "Hanse- und Universitätsstadt Rostock data via netzwerke-kg"

@@ -18,10 +18,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from netzwerke_kg.kg.void import SPDX  # the checksum terms the build writes into the VoID
 from netzwerke_kg.namespaces import prefixes
 from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.dumps import dist_dir, load_manifest, read_cached
@@ -30,9 +31,6 @@ from netzwerke_kg.web.iris import DATA_FORMATS, mapper, site_url, url_for_iri, v
 from netzwerke_kg.web.resources import SERIALIZERS, link_header
 
 bp = Blueprint("meta", __name__)
-
-#: SPDX terms the build uses for checksums in the VoID (https://spdx.org/rdf/terms/)
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 #: RDF media types offered for the VoID and the validation report -> (rdflib format, extension)
 #: (the resource documents' formats, so /void and /validation offer what /data/… offers)
