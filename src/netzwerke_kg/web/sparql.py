@@ -15,7 +15,6 @@ import time
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from jinja2 import TemplateNotFound
 
 from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import BackendError
@@ -30,6 +29,7 @@ from netzwerke_kg.web.conneg import (
     resolve_format,
 )
 from netzwerke_kg.web.errors import error_response, status_for
+from netzwerke_kg.web.examples import editor_context
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("netzwerke_kg.sparql")
@@ -181,7 +181,7 @@ def _answer(sparql: str, params: dict):
                                      f"{'CONSTRUCT/DESCRIBE' if graph else 'SELECT/ASK'} results. "
                                      f"Available: {', '.join(offered)}.")
         if chosen == HTML:
-            return _editor(sparql, None)
+            return _editor(sparql)
         media = synonyms.get(chosen, chosen)
     settings = _settings()
     backend = _backend()
@@ -218,30 +218,12 @@ def _log(form, status, rows, started, backend, **extra) -> None:
     log.info(json.dumps(record))
 
 
-def _editor(query: str | None, fmt: str | None):
-    """The query editor for browsers (engineer F's template); a minimal page if it is missing."""
-    try:
-        from netzwerke_kg.web.examples import editor_context
-
-        html = render_template("sparql/editor.html", **editor_context(query, fmt))
-    except (ImportError, TemplateNotFound):
-        html = render_template_string_fallback(query)
+def _editor(query: str | None):
+    """The query editor for browsers, ``query`` filled in when given."""
+    html = render_template("sparql/editor.html", **editor_context(query, None))
     response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
-
-
-def render_template_string_fallback(query: str | None) -> str:
-    """A plain HTML query form, used when the editor is not installed."""
-    from markupsafe import escape
-
-    action = escape(url_for("sparql.endpoint"))
-    return (
-        "<!doctype html><html lang=en><meta charset=utf-8><title>SPARQL endpoint</title>"
-        f"<h1>SPARQL endpoint</h1><form method=get action=\"{action}\">"
-        f"<textarea name=query rows=12 cols=80>{escape(query or 'SELECT * WHERE { ?s ?p ?o } LIMIT 10')}</textarea>"
-        "<br><button>Run</button></form></html>"
-    )
 
 
 def _describe_service(params: dict):
@@ -258,7 +240,7 @@ def _describe_service(params: dict):
             raise ProtocolError(406, f"The service description is available as {', '.join(SD_TYPES)}, "
                                      "the query editor as text/html.")
         if chosen == HTML:
-            return _editor(None, None)
+            return _editor(None)
         media = GRAPH_SYNONYMS.get(chosen, chosen)
     body = service_description(url_for("sparql.endpoint", _external=True))[media]
     response = Response(body, content_type=results.content_type(media))
