@@ -225,15 +225,14 @@ def downloads():
         chosen = negotiate(request.headers.get("Accept"), offers, default="text/html")
         if chosen is None:
             abort(406, description="This page is offered as text/html and application/json.")
+    json_url = site_url("/downloads", format="json")
     if chosen == "application/json":
         response = jsonify(info)
     else:
-        links = [{"rel": "alternate", "type": "application/json",
-                  "href": site_url("/downloads", format="json")}]
+        links = [{"rel": "alternate", "type": "application/json", "href": json_url}]
         response = html_response(
             render_template("downloads.html", info=info, links=links, site_url=site_url)
         )
-    json_url = site_url("/downloads", format="json")
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
     return response
 
