@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import BackendError, BackendUnavailableError, QueryTimeoutError
 from netzwerke_kg.config import Settings
 
@@ -61,8 +62,7 @@ def run_query(settings: Settings, sparql: str, fmt: str, timeout: float | None =
             media = GRAPH_FALLBACK.get(fmt) or SHELL_FORMATS[fmt]
         elif fmt == "table":
             media = "application/sparql-results+json"
-        elif SHELL_FORMATS[fmt] in ("text/turtle", "application/n-triples", "application/ld+json",
-                                    "application/rdf+xml"):
+        elif SHELL_FORMATS[fmt] in results.GRAPH_TYPES:
             print(f"error: --format {fmt} is for CONSTRUCT/DESCRIBE; use table, csv, tsv, json or xml",
                   file=sys.stderr)
             return EXIT_QUERY
