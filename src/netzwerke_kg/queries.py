@@ -18,23 +18,6 @@ from rdflib import BNode, Graph, URIRef
 from netzwerke_kg.backends.base import Backend
 from netzwerke_kg.namespaces import prefixes
 
-#: the prefix lines every query starts with
-_P = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "void": "http://rdfs.org/ns/void#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
 #: properties whose values name a thing, in order of preference
 LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name")
 #: properties that tie an n-ary resource (membership, participation, twinning, claim) to its parts
@@ -73,8 +56,9 @@ class Queries:
         self.backend = backend
         self.base = base_iri
         self.nkg = f"{base_iri}ontology#"
-        pm = dict(_P, nkg=self.nkg)
-        self._prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in pm.items())
+        self._prefixes = prefixes(base_iri)
+        # every query starts with the project's prefix map (namespaces.prefixes), nkg: included
+        self._prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in self._prefixes.items())
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -89,7 +73,7 @@ class Queries:
     def _construct(self, body: str) -> Graph:
         """Run a CONSTRUCT with the standard prefixes; the graph gets the project's prefixes."""
         graph = self.backend.construct(self._prologue + body)
-        for prefix, ns in prefixes(self.base).items():
+        for prefix, ns in self._prefixes.items():
             graph.bind(prefix, ns, override=True)
         return graph
 
@@ -320,7 +304,8 @@ SELECT DISTINCT ?e ?dp ?date ?type ?member ?organization WHERE {{
 }}""")
         # an event has several types (nkg:Founding and schema:Event): keep the most specific
         priority = [f"{self.nkg}{n}" for n in ("Founding", "Designation", "Twinning", "Participation")]
-        priority += [_P["org"] + "Membership", _P["schema"] + "Event", _P["schema"] + "EventSeries"]
+        priority += [self._prefixes["org"] + "Membership", self._prefixes["schema"] + "Event",
+                     self._prefixes["schema"] + "EventSeries"]
         best: dict = {}
         for r in rows:
             key = (r["e"], r["dp"])
