@@ -287,8 +287,9 @@ def _rebase_text(text: str, base: str) -> str:
     return text if base == DEFAULT_BASE_IRI else text.replace(DEFAULT_BASE_IRI, base)
 
 
-def render(root: Path, sources: SourceSet, report, base: str) -> dict[str, bytes]:
-    """Every file of dist/ as bytes, keyed by file name."""
+def render(sources: SourceSet, report, base: str, issued: str,
+           hashes: list[dict]) -> dict[str, bytes]:
+    """Every file of dist/ as bytes, keyed by file name; ``hashes`` are the sources' (source_hashes)."""
     graphs = published_graphs(sources, base)
     pmap = published_prefixes(sources, base)
     merged: set = set()
@@ -314,13 +315,13 @@ def render(root: Path, sources: SourceSet, report, base: str) -> dict[str, bytes
         count = len(quads) if scope == "dataset" else len(merged)
         packed = _gzip(data)
         files[name], files[name + ".gz"] = data, packed
-        entries.append({"path": name, "format": fmt, "media_type": media, "bytes": len(data),
-                        "sha256": _sha(data), "triples": count,
-                        "gzip": {"path": name + ".gz", "bytes": len(packed), "sha256": _sha(packed)}})
-        described.append(DumpFile(name, fmt, media, len(data), _sha(data), count))
-        described.append(DumpFile(name + ".gz", fmt, media, len(packed), _sha(packed), count, True))
+        plain = DumpFile(name, fmt, media, len(data), _sha(data), count)
+        gz = DumpFile(name + ".gz", fmt, media, len(packed), _sha(packed), count, True)
+        described += [plain, gz]
+        entries.append({"path": name, "format": fmt, "media_type": media, "bytes": plain.bytes,
+                        "sha256": plain.sha256, "triples": count,
+                        "gzip": {"path": gz.path, "bytes": gz.bytes, "sha256": gz.sha256}})
 
-    issued, _ = issued_time(root, sources)
     version = version_of(sources)
     publisher, about_publisher = publisher_of(sources, base)
     void_triples = describe(base=base, triples=merged, dumps=described, prefixes=pmap,
@@ -351,7 +352,7 @@ def render(root: Path, sources: SourceSet, report, base: str) -> dict[str, bytes
         "quads": len(quads),
         "graphs": {g: len(t) for g, t in sorted(graphs.items())},
         "files": entries,
-        "sources": source_hashes(root),
+        "sources": hashes,
     }
     files["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
                               + "\n").encode("utf-8")
@@ -383,13 +384,14 @@ def _build(root: Path, out: Path, base_iri: str | None) -> BuildResult:
     report = _validate(root, sources)
     if not report.conforms:
         raise BuildRefused(report)
-    files = render(root, sources, report, base)
+    issued, issued_from = issued_time(root, sources)
+    files = render(sources, report, base, issued, before)
     if source_hashes(root) != before:
         # what was validated must be what is published
         raise SourceError("the sources changed while building; nothing was written, build again")
     _write_atomically(out, files)
     return BuildResult(out=out, manifest=json.loads(files["manifest.json"]), report=report,
-                       issued_from=issued_time(root, sources)[1])
+                       issued_from=issued_from)
 
 
 @contextmanager
