@@ -21,6 +21,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RoutingException
 
 from netzwerke_kg.kg.void import SPDX  # the checksum terms the build writes into the VoID
 from netzwerke_kg.namespaces import prefixes
@@ -268,7 +269,7 @@ def _is_routed(path: str) -> bool:
         adapter.match(path, method="GET")
     except (NotFound, MethodNotAllowed):
         return False
-    except Exception:  # noqa: BLE001 - a redirect (e.g. strict slashes) still means "routed"
+    except RoutingException:  # a redirect (e.g. strict slashes) still means "routed"
         return True
     return True
 
