@@ -16,7 +16,7 @@ publishes under another base, their IRIs are rewritten to it so every example ke
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -128,13 +128,7 @@ def load_examples(base_iri: str = DEFAULT_BASE_IRI, directory: Path = EXAMPLES_D
     for path in sorted(directory.glob("*.rq")):
         example = parse_example(path)
         if base_iri != DEFAULT_BASE_IRI:
-            example = Example(
-                id=example.id,
-                number=example.number,
-                title=example.title,
-                description=example.description,
-                query=example.query.replace(DEFAULT_BASE_IRI, base_iri),
-            )
+            example = replace(example, query=example.query.replace(DEFAULT_BASE_IRI, base_iri))
         examples.append(example)
     return tuple(examples)
 
