@@ -93,10 +93,8 @@ class RemoteBackend(QueryRunner, Backend):
         if "boolean" in data:
             return {"form": "ASK", "boolean": bool(data["boolean"])}
         variables = list(data.get("head", {}).get("vars", []))
-        bindings = data.get("results", {}).get("bindings", [])
-        truncated = max_rows is not None and len(bindings) > max_rows
-        rows = [tuple(results.from_json_binding(b[v]) if v in b else None for v in variables)
-                for b in (bindings[:max_rows] if max_rows is not None else bindings)]
+        bindings, truncated = results.capped(data.get("results", {}).get("bindings", []), max_rows)
+        rows = [tuple(results.from_json_binding(b[v]) if v in b else None for v in variables) for b in bindings]
         return {"form": "SELECT", "vars": variables, "rows": rows, "truncated": truncated}
 
     def _graph_answer(self, raw, max_rows) -> dict:

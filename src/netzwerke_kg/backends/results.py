@@ -253,22 +253,33 @@ def from_ox(term) -> tuple | None:
         return literal(term.value, term.datatype.value if term.datatype else None, term.language)
     raise ValueError(f"unsupported term {term!r}")  # RDF-star triples are not in our data
 
+def capped(items, cap: int | None) -> tuple[list, bool]:
+    """At most ``cap`` of ``items`` (all when None), and whether a further one was cut off."""
+    if cap is None:
+        return list(items), False
+    kept = []
+    for item in items:
+        if len(kept) >= cap:
+            return kept, True
+        kept.append(item)
+    return kept, False
 
 
 def unique_triples(ox_triples, cap: int | None) -> tuple[list[tuple], bool]:
     """pyoxigraph triples as distinct neutral triples (first-seen order), at most ``cap`` of them;
     and whether a further distinct triple was cut off (CONSTRUCT answers may repeat triples)."""
-    kept: list[tuple] = []
-    seen: set[tuple] = set()
-    for t in ox_triples:
-        triple = (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-        if triple in seen:
-            continue
-        if cap is not None and len(seen) >= cap:
-            return kept, True
-        seen.add(triple)
-        kept.append(triple)
-    return kept, False
+    triples = ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in ox_triples)
+    return capped(_distinct(triples), cap)
+
+
+def _distinct(items):
+    """``items`` without repeats, in first-seen order (lazily, so a cap stops the reading)."""
+    seen = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            yield item
+
 
 def to_rdflib(term: tuple | None):
     """A neutral term as an rdflib term (for select() callers)."""

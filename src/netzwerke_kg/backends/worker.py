@@ -68,12 +68,8 @@ def execute(store: ox.Store, req: dict) -> dict:
             return {"ok": True, "form": "ASK", "boolean": bool(answer)}
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows, truncated = [], False
-            for solution in answer:
-                if cap is not None and len(rows) >= cap:
-                    truncated = True
-                    break
-                rows.append(tuple(results.from_ox(solution[v]) for v in variables))
+            solutions, truncated = results.capped(answer, cap)
+            rows = [tuple(results.from_ox(solution[v]) for v in variables) for solution in solutions]
             return {"ok": True, "form": "SELECT", "vars": variables, "rows": rows, "truncated": truncated}
         triples, truncated = results.unique_triples(answer, cap)
         return {"ok": True, "form": "GRAPH", "triples": triples, "truncated": truncated}
