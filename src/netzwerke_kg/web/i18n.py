@@ -108,6 +108,38 @@ _DE = {
     "Prefixes of the dataset": "Präfixe des Datensatzes",
     "Without JavaScript, “Run” downloads the result in the chosen format.":
         "Ohne JavaScript lädt „Ausführen“ das Ergebnis im gewählten Format herunter.",
+    # incoming-link headings (resource_page.INCOMING_HEADINGS)
+    "Memberships in this organisation": "Mitgliedschaften in dieser Organisation",
+    "Memberships of this member": "Mitgliedschaften dieses Mitglieds",
+    "Facts taken from this source": "Aussagen aus dieser Quelle",
+    "Places within": "Orte darin",
+    # the timeline list and chart (timeline.py)
+    "founded": "gegründet",
+    "ends": "endet",
+    "dissolved": "aufgelöst",
+    "membership": "Mitgliedschaft",
+    "founding": "Gründung",
+    "designation": "Ernennung",
+    "twinning": "Städtepartnerschaft",
+    "participation": "Teilnahme",
+    "event": "Veranstaltung",
+    "event series": "Veranstaltungsreihe",
+    "Foundings": "Gründungen",
+    "Designations": "Ernennungen",
+    "Twinnings": "Städtepartnerschaften",
+    "Conferences & events": "Veranstaltungen",
+    "Other dates": "Weitere Daten",
+    "ongoing / no end date": "andauernd / ohne Enddatum",
+    "start unknown": "Beginn unbekannt",
+    "+{n} more memberships in the list below.": "+{n} weitere Mitgliedschaften in der Liste unten.",
+    "{n} memberships without a date are not drawn (see the table above).":
+        "{n} Mitgliedschaften ohne Datum sind nicht eingezeichnet (siehe Tabelle oben).",
+    "One membership without a date is not drawn (see the table above).":
+        "Eine Mitgliedschaft ohne Datum ist nicht eingezeichnet (siehe Tabelle oben).",
+    "{bars} memberships drawn as bars from {lo} to {hi}; {points} dated events as marks. "
+    "The list below gives every entry as text.":
+        "{bars} Mitgliedschaften als Balken von {lo} bis {hi}; {points} datierte "
+        "Ereignisse als Marken. Die Liste darunter nennt jeden Eintrag als Text.",
 }
 
 

@@ -23,15 +23,12 @@ PAGE_SIZE = 25
 #: external identity namespaces shown with a name
 IDENTITY_NAMES = {"http://www.wikidata.org/entity/": "Wikidata", "https://sws.geonames.org/": "GeoNames",
                   "http://sws.geonames.org/": "GeoNames"}
-#: headings for incoming groups whose property has a natural inverse reading
+#: headings for incoming groups whose property has a natural inverse reading (German in i18n)
 INCOMING_HEADINGS = {
-    "http://www.w3.org/ns/org#organization": {"en": "Memberships in this organisation",
-                                              "de": "Mitgliedschaften in dieser Organisation"},
-    "http://www.w3.org/ns/org#member": {"en": "Memberships of this member",
-                                        "de": "Mitgliedschaften dieses Mitglieds"},
-    "http://www.w3.org/ns/prov#wasDerivedFrom": {"en": "Facts taken from this source",
-                                                 "de": "Aussagen aus dieser Quelle"},
-    "https://schema.org/containedInPlace": {"en": "Places within", "de": "Orte darin"},
+    "http://www.w3.org/ns/org#organization": "Memberships in this organisation",
+    "http://www.w3.org/ns/org#member": "Memberships of this member",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "Facts taken from this source",
+    "https://schema.org/containedInPlace": "Places within",
 }
 
 
@@ -124,7 +121,8 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
 
     incoming = []
     for g in incoming_groups:
-        heading = INCOMING_HEADINGS.get(str(g["prop"]), {}).get(lang)
+        english = INCOMING_HEADINGS.get(str(g["prop"]))
+        heading = i18n.translate(english, lang) if english else None
         incoming.append({
             "iri": str(g["prop"]), "label": labeller.label(g["prop"]), "heading": heading,
             "comment": labeller.comment(g["prop"]), "count": g["count"], "page": g["page"],

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from netzwerke_kg.queries import Labeller
-from netzwerke_kg.web import iris
+from netzwerke_kg.web import i18n, iris
 
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 
-#: what a date property means on the timeline, per language
+#: what a date property means on the timeline (UI strings, German in i18n)
 _DATE_WORDS = {
-    f"{SCHEMA}startDate": {"en": "", "de": ""},
-    f"{SCHEMA}foundingDate": {"en": "founded", "de": "gegründet"},
-    f"{SCHEMA}endDate": {"en": "ends", "de": "endet"},
-    f"{SCHEMA}dissolutionDate": {"en": "dissolved", "de": "aufgelöst"},
+    f"{SCHEMA}startDate": "",
+    f"{SCHEMA}foundingDate": "founded",
+    f"{SCHEMA}endDate": "ends",
+    f"{SCHEMA}dissolutionDate": "dissolved",
 }
+#: a short word for the kind of a dated thing, by its type (an ontology term by its local name)
 _KIND_WORDS = {
-    f"{ORG}Membership": {"en": "membership", "de": "Mitgliedschaft"},
-    "Founding": {"en": "founding", "de": "Gründung"},
-    "Designation": {"en": "designation", "de": "Ernennung"},
-    "Twinning": {"en": "twinning", "de": "Städtepartnerschaft"},
-    "Participation": {"en": "participation", "de": "Teilnahme"},
-    f"{SCHEMA}Event": {"en": "event", "de": "Veranstaltung"},
-    f"{SCHEMA}EventSeries": {"en": "event series", "de": "Veranstaltungsreihe"},
+    f"{ORG}Membership": "membership",
+    "Founding": "founding",
+    "Designation": "designation",
+    "Twinning": "twinning",
+    "Participation": "participation",
+    f"{SCHEMA}Event": "event",
+    f"{SCHEMA}EventSeries": "event series",
 }
 
 
@@ -31,9 +32,9 @@ def _kind_word(type_iri, lang: str) -> str | None:
     if type_iri is None:
         return None
     text = str(type_iri)
-    for key, words in _KIND_WORDS.items():
+    for key, word in _KIND_WORDS.items():
         if text == key or text.endswith("#" + key):
-            return words[lang]
+            return i18n.translate(word, lang)
     return None
 
 
@@ -61,7 +62,7 @@ def entries(rows: list[dict], subject: str, labeller: Labeller, lang: str) -> li
         else:
             text = labeller.label(event)
             link_iri = event
-        word = _DATE_WORDS.get(str(r["dp"]), {}).get(lang, "")
+        word = i18n.translate(_DATE_WORDS.get(str(r["dp"]), ""), lang)
         out.append({
             "date": date,
             "until": until,
@@ -90,26 +91,26 @@ _POINT_KINDS = ("founding", "designation", "twinning", "event", "other")
 _SHAPES = {"founding": "diamond", "designation": "triangle", "twinning": "circle", "event": "square",
            "other": "dot"}
 _CHART_WORDS = {
-    "founding": {"en": "Foundings", "de": "Gründungen"},
-    "designation": {"en": "Designations", "de": "Ernennungen"},
-    "twinning": {"en": "Twinnings", "de": "Städtepartnerschaften"},
-    "event": {"en": "Conferences & events", "de": "Veranstaltungen"},
-    "other": {"en": "Other dates", "de": "Weitere Daten"},
-    "membership": {"en": "Memberships", "de": "Mitgliedschaften"},
-    "ongoing": {"en": "ongoing / no end date", "de": "andauernd / ohne Enddatum"},
-    "no_start": {"en": "start unknown", "de": "Beginn unbekannt"},
-    "title": {"en": "Timeline", "de": "Zeitleiste"},
-    "more": {"en": "+{n} more memberships in the list below.",
-             "de": "+{n} weitere Mitgliedschaften in der Liste unten."},
-    "undated": {"en": "{n} memberships without a date are not drawn (see the table above).",
-                "de": "{n} Mitgliedschaften ohne Datum sind nicht eingezeichnet (siehe Tabelle oben)."},
-    "undated_one": {"en": "One membership without a date is not drawn (see the table above).",
-                    "de": "Eine Mitgliedschaft ohne Datum ist nicht eingezeichnet (siehe Tabelle oben)."},
-    "desc": {"en": "{bars} memberships drawn as bars from {lo} to {hi}; {points} dated events as "
-                   "marks. The list below gives every entry as text.",
-             "de": "{bars} Mitgliedschaften als Balken von {lo} bis {hi}; {points} datierte "
-                   "Ereignisse als Marken. Die Liste darunter nennt jeden Eintrag als Text."},
+    "founding": "Foundings",
+    "designation": "Designations",
+    "twinning": "Twinnings",
+    "event": "Conferences & events",
+    "other": "Other dates",
+    "membership": "Memberships",
+    "ongoing": "ongoing / no end date",
+    "no_start": "start unknown",
+    "title": "Timeline",
+    "more": "+{n} more memberships in the list below.",
+    "undated": "{n} memberships without a date are not drawn (see the table above).",
+    "undated_one": "One membership without a date is not drawn (see the table above).",
+    "desc": "{bars} memberships drawn as bars from {lo} to {hi}; {points} dated events as marks. "
+            "The list below gives every entry as text.",
 }
+
+
+def _say(key: str, lang: str) -> str:
+    """One of the chart's words (_CHART_WORDS) in the page language."""
+    return i18n.translate(_CHART_WORDS[key], lang)
 
 
 def _point_kind(type_iri, dp: str) -> str:
@@ -202,7 +203,7 @@ def chart(rows: list[dict], subject: str, labeller: Labeller, lang: str,
                 continue  # an event's end is in its tooltip, its mark sits at the start
             kind = _point_kind(ev["type"], dp)
             end = dates.get(f"{SCHEMA}endDate") if dp == f"{SCHEMA}startDate" else None
-            word = _DATE_WORDS.get(dp, {}).get(lang) or _kind_word(ev["type"], lang)
+            word = i18n.translate(_DATE_WORDS.get(dp, ""), lang) or _kind_word(ev["type"], lang)
             points.append({"iri": e, "kind": kind, "date": date, "end": end, "label": labeller.label(e),
                            "href": iris.page_url(e), "self": str(e) == subject,
                            "typed": ev["type"] is not None, "word": word})
@@ -245,10 +246,10 @@ def chart(rows: list[dict], subject: str, labeller: Labeller, lang: str,
                                tooltip=f"{p['label']}: {_span(p['date'], p['end'])}"
                                        + (f" ({p['word']})" if p["word"] else "")))
         height = 6 + len(row_ends) * MARK_ROW_H
-        lanes.append({"kind": kind, "name": _CHART_WORDS[kind][lang], "y": y, "label_y": y + 14,
+        lanes.append({"kind": kind, "name": _say(kind, lang), "y": y, "label_y": y + 14,
                       "height": height, "marks": placed})
         y += height
-    membership_word = _KIND_WORDS[f"{ORG}Membership"][lang]
+    membership_word = i18n.translate(_KIND_WORDS[f"{ORG}Membership"], lang)
     bar_rows = []
     if drawn:
         y += 8
@@ -267,13 +268,13 @@ def chart(rows: list[dict], subject: str, labeller: Labeller, lang: str,
         "width": WIDTH, "height": round(height), "x0": x0, "x1": x1, "first": first, "last": last,
         "axis_y": axis_y, "tick_label_y": axis_y - 6, "ticks": ticks,
         "lanes": lanes, "bars": bar_rows, "hidden": max(hidden, 0), "legend": legend,
-        "title": _CHART_WORDS["title"][lang],
-        "desc": _CHART_WORDS["desc"][lang].format(bars=len(drawn), lo=first, hi=last,
+        "title": _say("title", lang),
+        "desc": _say("desc", lang).format(bars=len(drawn), lo=first, hi=last,
                                                   points=sum(len(lane["marks"]) for lane in lanes)),
-        "more": _CHART_WORDS["more"][lang].format(n=hidden) if hidden > 0 else None,
-        "undated": (_CHART_WORDS["undated_one" if undated == 1 else "undated"][lang].format(n=undated)
+        "more": _say("more", lang).format(n=hidden) if hidden > 0 else None,
+        "undated": (_say("undated_one" if undated == 1 else "undated", lang).format(n=undated)
                     if undated > 0 else None),
-        "memberships_label": _CHART_WORDS["membership"][lang],
+        "memberships_label": _say("membership", lang),
     }
 
 
@@ -317,13 +318,13 @@ def _legend(kinds: list[str], has_bars: bool, open_end: bool, open_start: bool,
             lang: str) -> tuple[list[dict], float]:
     """Legend entries (shape, text, x, y) for what is drawn, left to right, wrapping into a new row
     where the chart's width ends; and the height of the legend."""
-    items = [(_SHAPES[k], _CHART_WORDS[k][lang]) for k in kinds]
+    items = [(_SHAPES[k], _say(k, lang)) for k in kinds]
     if has_bars:
-        items.append(("bar", _CHART_WORDS["membership"][lang]))
+        items.append(("bar", _say("membership", lang)))
     if open_end:
-        items.append(("bar-open-end", _CHART_WORDS["ongoing"][lang]))
+        items.append(("bar-open-end", _say("ongoing", lang)))
     if open_start:
-        items.append(("bar-open-start", _CHART_WORDS["no_start"][lang]))
+        items.append(("bar-open-start", _say("no_start", lang)))
     out, cursor, row = [], 4.0, 0
     for shape, text in items:
         sample = 26 if shape.startswith("bar") else 14  # the width of the drawn sample
