@@ -67,7 +67,7 @@ class QueryRunner:
         info, answer = self._answer(sparql, default_graph_uris, named_graph_uris, timeout, cap)
         form = answer["form"]
         if form == "GRAPH":
-            form = info.form if info.form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
+            form = info.form if info.is_graph else "CONSTRUCT"
             if media_type not in results.GRAPH_TYPES:
                 raise QueryRefusedError(f"{form} results are not available as {media_type}")
             truncated = answer["truncated"]

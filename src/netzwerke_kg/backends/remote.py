@@ -84,7 +84,7 @@ class RemoteBackend(QueryRunner, Backend):
 
         self._check_syntax(sparql)
         sw = self._wrapper(sparql, info, default_graphs, named_graphs, timeout)
-        graph = info.form in ("CONSTRUCT", "DESCRIBE")
+        graph = info.is_graph
         sw.setReturnFormat(TURTLE if graph else JSON)
         raw = self._call(sw, timeout)
         if graph:
