@@ -125,15 +125,15 @@ def read_exact(sources: SourceSet, f) -> Graph:
 
     rdflib normalises some literals while parsing (``"054"^^xsd:integer`` becomes ``"54"``,
     ``"2020-01-01Z"^^xsd:date`` loses its zone), so the published triples are read by pyoxigraph,
-    which keeps every lexical form, with the same base IRI kg.sources uses. pyoxigraph lower-cases
-    language tags (allowed by RDF 1.1 Concepts §3.3), so their spelling (``sr-Cyrl``) is taken back
-    from rdflib's reading of the same file.
+    which keeps every lexical form, from the same bytes and with the same base IRI kg.sources used.
+    pyoxigraph lower-cases language tags (allowed by RDF 1.1 Concepts §3.3), so their spelling
+    (``sr-Cyrl``) is taken back from rdflib's reading of the same file.
     """
-    full = f.path if f.path.is_absolute() else sources.root / f.path
+    base_iri = f.on_disk(sources.root).resolve().as_uri()
     spelled = {(str(o), o.language.lower()): o.language
                for o in sources.dataset.graph(f.graph_iri()).objects() if isinstance(o, Literal) and o.language}
     g = Graph(bind_namespaces="none")
-    for q in ox.parse(full.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=full.resolve().as_uri()):
+    for q in ox.parse(sources.raw[f], format=ox.RdfFormat.TURTLE, base_iri=base_iri):
         o = from_ox(q.object)
         if isinstance(o, Literal) and o.language:
             o = Literal(str(o), lang=spelled.get((str(o), o.language.lower()), o.language))
@@ -257,8 +257,7 @@ def source_hashes(root: Path) -> list[dict]:
     """Path and SHA-256 of every source file, sorted by path."""
     out = []
     for f in discover(Path(root)):
-        full = f.path if f.path.is_absolute() else Path(root) / f.path
-        out.append({"path": f.path.as_posix(), "sha256": hashlib.sha256(full.read_bytes()).hexdigest()})
+        out.append({"path": f.path.as_posix(), "sha256": _sha(f.on_disk(root).read_bytes())})
     return sorted(out, key=lambda d: d["path"])
 
 

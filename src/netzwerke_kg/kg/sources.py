@@ -57,15 +57,20 @@ class SourceFile:
         """The named graph IRI of this file."""
         return URIRef(graph_iri(self.name, base))
 
+    def on_disk(self, root: Path) -> Path:
+        """The file itself: ``path`` below ``root``, unless ``path`` is absolute."""
+        return self.path if self.path.is_absolute() else Path(root) / self.path
+
 
 @dataclass
 class SourceSet:
-    """All parsed sources: the dataset, the files, and where each subject is defined."""
+    """All parsed sources: the dataset, the files, their bytes, and where each subject is defined."""
 
     root: Path
     files: list[SourceFile]
     dataset: Dataset
     index: dict[URIRef, Location] = field(default_factory=dict)
+    raw: dict[SourceFile, bytes] = field(default_factory=dict)  # the bytes each file was parsed from
 
     def locate(self, iri) -> Location | None:
         """The file and line where a subject is (first) defined, if known."""
@@ -111,21 +116,12 @@ def load_sources(root: Path, data_paths: list[Path] | None = None) -> SourceSet:
     files = discover(root, data_paths)
     dataset = Dataset()
     index: dict[URIRef, Location] = {}
+    raw: dict[SourceFile, bytes] = {}
     for f in files:
-        full = f.path if f.path.is_absolute() else root / f.path
-        if not full.is_file():
-            raise SourceError(f"{f.path}: no such file")
-        try:
-            raw = full.read_bytes()
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise SourceSyntaxError(Location(f.path, line), "the file is not valid UTF-8") from exc
-        except OSError as exc:
-            raise SourceError(f"{f.path}: cannot read ({exc.strerror})") from exc
-        check_turtle(raw, f.path)
+        raw[f] = read_source(root, f)
+        text = raw[f].decode("utf-8")
         g = Graph()
-        g.parse(data=text, format="turtle", publicID=full.resolve().as_uri())
+        g.parse(data=text, format="turtle", publicID=f.on_disk(root).resolve().as_uri())
         named = dataset.graph(f.graph_iri())
         for triple in g:
             named.add(triple)
@@ -133,7 +129,24 @@ def load_sources(root: Path, data_paths: list[Path] | None = None) -> SourceSet:
             dataset.bind(prefix, ns, override=False)
         for iri, line in subject_lines(text, dict(g.namespaces())).items():
             index.setdefault(iri, Location(f.path, line))
-    return SourceSet(root=root, files=files, dataset=dataset, index=index)
+    return SourceSet(root=root, files=files, dataset=dataset, index=index, raw=raw)
+
+
+def read_source(root: Path, f: SourceFile) -> bytes:
+    """The bytes of one source file, checked to be UTF-8 Turtle; SourceError naming file and line."""
+    full = f.on_disk(root)
+    if not full.is_file():
+        raise SourceError(f"{f.path}: no such file")
+    try:
+        raw = full.read_bytes()
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceSyntaxError(Location(f.path, line), "the file is not valid UTF-8") from exc
+    except OSError as exc:
+        raise SourceError(f"{f.path}: cannot read ({exc.strerror})") from exc
+    check_turtle(raw, f.path)
+    return raw
 
 
 def check_turtle(raw: bytes, shown: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from netzwerke_kg.kg.sources import SourceError, check_turtle, discover
+from netzwerke_kg.kg.sources import discover, read_source
 from netzwerke_kg.namespaces import prefixes
 
 PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes().items())
@@ -93,14 +93,9 @@ def load_store(root) -> tuple[ox.Store, list[ox.NamedNode], list[ox.NamedNode]]:
     content: list[ox.NamedNode] = []
     every: list[ox.NamedNode] = []
     for f in discover(root):
-        full = f.path if f.path.is_absolute() else root / f.path
-        try:
-            raw = full.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"{f.path}: cannot read ({exc.strerror})") from exc
-        check_turtle(raw, f.path)
         g = ox.NamedNode(str(f.graph_iri()))
-        store.load(raw, format=ox.RdfFormat.TURTLE, base_iri=full.resolve().as_uri(), to_graph=g)
+        store.load(read_source(root, f), format=ox.RdfFormat.TURTLE,
+                   base_iri=f.on_disk(root).resolve().as_uri(), to_graph=g)
         every.append(g)
         if f.kind in ("ontology", "data"):
             content.append(g)
