@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from rdflib import URIRef
 
-from netzwerke_kg.queries import Queries, pick
+from netzwerke_kg.queries import Labeller, Queries, pick
 from netzwerke_kg.web import i18n, iris
 from netzwerke_kg.web.dumps import load_manifest
 from netzwerke_kg.web.resource_page import labeller_for, map_view, value_view
@@ -49,8 +49,7 @@ def home():
                 "date": str(claim["date"]) if claim.get("date") is not None else None,
                 "approximate": claim.get("approx") is not None and claim["approx"].toPython() is True,
                 "href": iris.page_url(claim["claim"])}})
-    city_points = [c for c in cities if iris.mapper().kind_slug(str(c["iri"])) and
-                   iris.mapper().kind_slug(str(c["iri"]))[0] == "city"]
+    city_points = [c for c in cities if (iris.mapper().kind_slug(str(c["iri"])) or ("", ""))[0] == "city"]
     map_ctx = map_view(city_points, labeller, i18n.translate("All cities", lang)) if city_points else None
     response = page_response("home.html", site_links(iris.mapper().base_iri), networks=network_views,
                              map=map_ctx, figures=figures, manifest=manifest, city_count=len(city_points))
@@ -113,24 +112,26 @@ def ontology_context(q: Queries, lang: str) -> dict:
 
     classes = [term_view(t) for t in terms if t["kind"] == "class"]
     properties = [term_view(t) for t in terms if t["kind"] == "property"]
-    shape_views = []
-    for s in shapes:
-        shape_views.append({
-            "target": value_view(s["target"], labeller),
-            "constraints": [{
-                "path": (value_view(c["path"], labeller) if value_view(c["path"], labeller)["kind"] == "iri"
-                         else {"kind": "bnode", "text": "(complex path)"}),
-                "min": int(c["min"]) if "min" in c else 0,
-                "max": int(c["max"]) if "max" in c else None,
-                "datatype": labeller.curie(c["datatype"]) if "datatype" in c else None,
-                "class": value_view(c["class"], labeller) if "class" in c else None,
-                "nodeKind": labeller.curie(c["nodeKind"]) if "nodeKind" in c else None,
-                "pattern": str(c["pattern"]) if "pattern" in c else None,
-                "message": pick(c["messages"], lang) if c["messages"] else None,
-                "name": pick(c["names"], lang) if c["names"] else None,
-                "severity": str(c["severity"]).rsplit("#", 1)[-1] if "severity" in c else "Violation",
-            } for c in s["constraints"]],
-        })
+    shape_views = [{"target": value_view(s["target"], labeller),
+                    "constraints": [_constraint_view(c, labeller, lang) for c in s["constraints"]]}
+                   for s in shapes]
     return {"classes": classes, "properties": properties, "shapes": shape_views,
             "iri": m.base_iri + "ontology",
             "data_links": [(ext, iris.data_url(m.base_iri + "ontology", ext)) for ext in iris.DATA_FORMATS]}
+
+
+def _constraint_view(c: dict, labeller: Labeller, lang: str) -> dict:
+    """One SHACL property constraint of queries.shapes() as the ontology page shows it."""
+    path = value_view(c["path"], labeller)
+    return {
+        "path": path if path["kind"] == "iri" else {"kind": "bnode", "text": "(complex path)"},
+        "min": int(c["min"]) if "min" in c else 0,
+        "max": int(c["max"]) if "max" in c else None,
+        "datatype": labeller.curie(c["datatype"]) if "datatype" in c else None,
+        "class": value_view(c["class"], labeller) if "class" in c else None,
+        "nodeKind": labeller.curie(c["nodeKind"]) if "nodeKind" in c else None,
+        "pattern": str(c["pattern"]) if "pattern" in c else None,
+        "message": pick(c["messages"], lang) if c["messages"] else None,
+        "name": pick(c["names"], lang) if c["names"] else None,
+        "severity": str(c["severity"]).rsplit("#", 1)[-1] if "severity" in c else "Violation",
+    }
