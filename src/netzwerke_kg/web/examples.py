@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from netzwerke_kg.namespaces import DEFAULT_BASE_IRI, prefixes
+from netzwerke_kg.web.i18n import translate
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
 LANGS = ("en", "de")
@@ -45,6 +46,24 @@ GRAPH_FORMATS = {
     "rdf": ("RDF/XML", "application/rdf+xml"),
     "trig": ("TriG", "application/trig"),
     "nq": ("N-Quads", "application/n-quads"),
+}
+
+#: The editor script's UI strings: key -> English phrase, handed to the script in the page
+#: language (web/i18n.py translates them like every other string of the site).
+SCRIPT_STRINGS = {
+    "running": "Running…",
+    "rows": "rows",
+    "row": "row",
+    "graph": "graph",
+    "triples": "triples",
+    "ms": "ms",
+    "yes": "true",
+    "no": "false",
+    "error": "The query failed",
+    "truncated": "The result was cut at the row limit.",
+    "empty": "No results.",
+    "network": "The endpoint could not be reached.",
+    "loaded": "Example loaded:",
 }
 
 #: The form a query takes when no example is chosen: the four networks, in the page language.
@@ -213,6 +232,7 @@ def editor_context(query: str | None, fmt: str | None) -> dict:
             "results": _formats(RESULT_FORMATS),
             "graph": _formats(GRAPH_FORMATS),
         },
+        "strings": {key: translate(text) for key, text in SCRIPT_STRINGS.items()},
     }
     return {
         "editor": data,

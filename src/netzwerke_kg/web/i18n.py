@@ -108,6 +108,18 @@ _DE = {
     "Prefixes of the dataset": "Präfixe des Datensatzes",
     "Without JavaScript, “Run” downloads the result in the chosen format.":
         "Ohne JavaScript lädt „Ausführen“ das Ergebnis im gewählten Format herunter.",
+    # the query editor's script (examples.SCRIPT_STRINGS)
+    "Running…": "Läuft…",
+    "rows": "Zeilen",
+    "row": "Zeile",
+    "graph": "Graph",
+    "true": "wahr",
+    "false": "falsch",
+    "The query failed": "Die Abfrage ist fehlgeschlagen",
+    "The result was cut at the row limit.": "Das Ergebnis wurde an der Zeilengrenze abgeschnitten.",
+    "No results.": "Keine Ergebnisse.",
+    "The endpoint could not be reached.": "Der Endpunkt ist nicht erreichbar.",
+    "Example loaded:": "Beispiel geladen:",
     # incoming-link headings (resource_page.INCOMING_HEADINGS)
     "Memberships in this organisation": "Mitgliedschaften in dieser Organisation",
     "Memberships of this member": "Mitgliedschaften dieses Mitglieds",

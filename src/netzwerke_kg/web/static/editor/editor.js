@@ -100,20 +100,7 @@
   if (!dataEl) return;
   var DATA = JSON.parse(dataEl.textContent);
   var LANG = (document.documentElement.lang || "en").slice(0, 2) === "de" ? "de" : "en";
-  var STRINGS = {
-    en: {
-      running: "Running…", rows: "rows", row: "row", graph: "graph", triples: "triples", ms: "ms",
-      yes: "true", no: "false", error: "The query failed", truncated: "The result was cut at the row limit.",
-      empty: "No results.", network: "The endpoint could not be reached.", loaded: "Example loaded: ",
-    },
-    de: {
-      running: "Läuft…", rows: "Zeilen", row: "Zeile", graph: "Graph", triples: "Tripel", ms: "ms",
-      yes: "wahr", no: "falsch", error: "Die Abfrage ist fehlgeschlagen",
-      truncated: "Das Ergebnis wurde an der Zeilengrenze abgeschnitten.",
-      empty: "Keine Ergebnisse.", network: "Der Endpunkt ist nicht erreichbar.", loaded: "Beispiel geladen: ",
-    },
-  };
-  var T = STRINGS[LANG];
+  var T = DATA.strings; // UI strings in the page language (web/examples.py SCRIPT_STRINGS)
 
   var form = document.getElementById("query-form");
   var textarea = document.getElementById("query");
@@ -477,7 +464,7 @@
       });
       var link = document.querySelector('.example-link[data-example="' + CSS.escape(id) + '"]');
       if (link) link.classList.add("active");
-      setStatus(T.loaded + (ex.title[LANG] || ex.title.en), "");
+      setStatus(T.loaded + " " + (ex.title[LANG] || ex.title.en), "");
       results.replaceChildren();
       textarea.focus();
       return true;
