@@ -8,7 +8,7 @@ from rdflib import URIRef
 from netzwerke_kg.queries import Labeller, Queries, pick
 from netzwerke_kg.web import i18n, iris
 from netzwerke_kg.web.dumps import load_manifest
-from netzwerke_kg.web.resource_page import labeller_for, map_view, value_view
+from netzwerke_kg.web.resource_page import approximate, labeller_for, map_view, value_view
 
 bp = Blueprint("browse", __name__)
 
@@ -47,7 +47,7 @@ def home():
             "stated": None if claim is None else {
                 "value": str(claim["value"]),
                 "date": str(claim["date"]) if claim.get("date") is not None else None,
-                "approximate": claim.get("approx") is not None and claim["approx"].toPython() is True,
+                "approximate": approximate(claim),
                 "href": iris.page_url(claim["claim"])}})
     city_points = [c for c in cities if (iris.mapper().kind_slug(str(c["iri"])) or ("", ""))[0] == "city"]
     map_ctx = map_view(city_points, labeller, i18n.translate("All cities", lang)) if city_points else None

@@ -177,8 +177,7 @@ def _count_chart(claims: list[dict], labeller: Labeller, lang: str) -> dict | No
             value = int(str(r["value"]))
         except (KeyError, ValueError):
             continue
-        approx = r.get("approx") is not None and r["approx"].toPython() is True
-        points.append({"date": str(r["date"]), "value": value, "approximate": approx,
+        points.append({"date": str(r["date"]), "value": value, "approximate": approximate(r),
                        "source": labeller.label(r["source"]) if r.get("source") is not None else "",
                        "href": iris.page_url(r["claim"])})
     if len(points) < 2:
@@ -242,13 +241,18 @@ def _provenance_view(r: dict, labeller: Labeller) -> dict:
             "date_kind": "issued" if r.get("issued") is not None else ("retrieved" if date is not None else None)}
 
 
+def approximate(claim: dict) -> bool:
+    """True when a claim row (queries.claims, stated_member_counts) says nkg:approximate true."""
+    return claim.get("approx") is not None and claim["approx"].toPython() is True
+
+
 def _claim_view(r: dict, labeller: Labeller) -> dict:
     """One row of a claims table: claim, property, value, approximate, date, source."""
     return {"claim": value_view(r["claim"], labeller),
             "subject": value_view(r["subject"], labeller) if r.get("subject") is not None else None,
             "property": value_view(r["property"], labeller) if r.get("property") is not None else None,
             "value": value_view(r["value"], labeller) if r.get("value") is not None else None,
-            "approximate": r.get("approx") is not None and r["approx"].toPython() is True,
+            "approximate": approximate(r),
             "date": str(r["date"]) if r.get("date") is not None else None,
             "source": value_view(r["source"], labeller) if r.get("source") is not None else None}
 
