@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from netzwerke_kg.namespaces import graph_iri
 from tests.support.ports import free_port
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
@@ -102,9 +103,9 @@ def running_virtuoso(dist: Path, workdir: Path) -> Iterator[dict]:
     try:
         _wait_until_up(proc, url, workdir)
         manifest = json.loads((dist / "manifest.json").read_text())
-        void_graph = f"{manifest['base_iri']}graph/void"
+        void_graph = graph_iri("void", manifest["base_iri"])
         _bulk_load(dist, workdir, sql_port, void_graph)
-        yield {"url": url, "pid": proc.pid, "dir": workdir, "graphs": {**manifest["graphs"]},
+        yield {"url": url, "pid": proc.pid, "dir": workdir, "graphs": manifest["graphs"],
                "void_graph": void_graph}
     finally:
         proc.terminate()  # by PID, never by name: other runs may have their own instance
