@@ -242,7 +242,7 @@ def _describe_service(params: dict):
         if chosen == HTML:
             return _editor(None)
         media = GRAPH_SYNONYMS.get(chosen, chosen)
-    body = service_description(url_for("sparql.endpoint", _external=True))[media]
+    body = service_description(url_for("sparql.endpoint", _external=True), media)
     response = Response(body, content_type=results.content_type(media))
     response.headers["Vary"] = "Accept"
     return response
@@ -277,16 +277,18 @@ SD_FORMATS = {
 }
 
 
-def service_description(endpoint_url: str) -> dict[str, bytes]:
-    """The sd:Service description of this endpoint serialised in every SD_TYPES format (once per app and URL)."""
+def service_description(endpoint_url: str, media_type: str) -> bytes:
+    """The sd:Service description of this endpoint as ``media_type`` (one of SD_TYPES): the graph is
+    built once per app and endpoint URL, each format serialised once, when first asked for."""
     cache = current_app.extensions.setdefault("netzwerke_kg.sd", {})
     if endpoint_url not in cache:
         graph = _build_service_description(endpoint_url)
-        triples = [tuple(results.from_rdflib(t) for t in triple) for triple in graph]
+        cache[endpoint_url] = ([tuple(results.from_rdflib(t) for t in triple) for triple in graph], {})
+    triples, bodies = cache[endpoint_url]
+    if media_type not in bodies:
         sd_prefixes = {**prefixes(_settings().base_iri), "sd": str(SD), "formats": FORMATS_NS}
-        cache[endpoint_url] = {media: results.write_graph(triples, media, prefixes=sd_prefixes)
-                               for media in SD_TYPES}
-    return cache[endpoint_url]
+        bodies[media_type] = results.write_graph(triples, media_type, prefixes=sd_prefixes)
+    return bodies[media_type]
 
 
 def _build_service_description(ep: str):
