@@ -196,16 +196,9 @@ def write_graph(triples: list[tuple], media_type: str, *, prefixes: dict[str, st
     """Serialise neutral triples (sorted, so both backends write the same bytes)."""
     import pyoxigraph as ox
 
-    fmt = {
-        "text/turtle": ox.RdfFormat.TURTLE,
-        "application/n-triples": ox.RdfFormat.N_TRIPLES,
-        "application/ld+json": ox.RdfFormat.JSON_LD,
-        "application/rdf+xml": ox.RdfFormat.RDF_XML,
-        "application/trig": ox.RdfFormat.TRIG,
-        "application/n-quads": ox.RdfFormat.N_QUADS,
-    }.get(media_type)
-    if fmt is None:
+    if media_type not in GRAPH_TYPES:
         raise ValueError(f"not an RDF media type: {media_type}")
+    fmt = ox.RdfFormat.from_media_type(media_type)
     ordered = sorted(triples, key=lambda t: tuple(nt_term(x) for x in t))
     ox_triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in ordered]
     items = ox_triples
