@@ -34,9 +34,11 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 @bp.app_context_processor
 def _template_globals() -> dict:
-    """Page language, translator, language switch and URL helpers for every template."""
+    """Page language, translator, language switch, URL helpers and the RDF formats (extension ->
+    media type) for every template."""
     ctx = i18n.context()
-    ctx.update(url_for_iri=iris.url_for_iri, page_url=iris.page_url, data_url=iris.data_url)
+    ctx.update(url_for_iri=iris.url_for_iri, page_url=iris.page_url, data_url=iris.data_url,
+               data_formats=DATA_FORMATS)
     return ctx
 
 
