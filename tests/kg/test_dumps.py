@@ -18,11 +18,12 @@ from datetime import datetime
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, VOID
 
 from tests.conftest import require_tool
+from tests.support.skolem import deskolemise
 from netzwerke_kg.kg.build import DUMPS
 from netzwerke_kg.kg.skolem import GENID
 from netzwerke_kg.kg.sources import load_sources
@@ -35,18 +36,6 @@ RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld"
 OX_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
              "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
              "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
-
-
-def deskolemise(graph: Graph) -> Graph:
-    """A copy of ``graph`` with the build's skolem IRIs turned back into blank nodes."""
-    def term(t):
-        """Blank node for a skolem IRI."""
-        return BNode(str(t)[len(GENID):]) if isinstance(t, URIRef) and str(t).startswith(GENID) else t
-
-    out = Graph()
-    for s, p, o in graph:
-        out.add((term(s), p, term(o)))
-    return out
 
 
 def _ox_unskolem(term):

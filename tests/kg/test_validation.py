@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, SH
 from netzwerke_kg.cli import main
 from netzwerke_kg.kg.sources import SourceSyntaxError
 from netzwerke_kg.kg.validation import validate_project
+from tests.support.skolem import deskolemise
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -137,21 +138,7 @@ def test_turtle_report_is_deterministic_and_faithful():
     assert all(not t.startswith("_:") for triple in parsed for t in (x.n3() for x in triple))
     # the skolemised graph is the report graph with blank nodes renamed: same shape, same size
     assert len(parsed) == len(first.graph)
-    assert isomorphic(_unskolemise(parsed), first.graph)
-
-
-def _unskolemise(graph: Graph) -> Graph:
-    """Turn the report's skolem IRIs back into blank nodes, to compare with the original graph."""
-    from rdflib import BNode
-
-    def back(term):
-        """A blank node for a skolem IRI; other terms unchanged."""
-        return BNode(str(term).rsplit("/", 1)[1]) if "/.well-known/genid/" in str(term) else term
-
-    out = Graph()
-    for s, p, o in graph:
-        out.add((back(s), p, back(o)))
-    return out
+    assert isomorphic(deskolemise(parsed), first.graph)
 
 
 # --- the command line -------------------------------------------------------------------------

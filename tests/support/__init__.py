@@ -1,1 +1,2 @@
-"""Helpers the tests and the benchmark share (plain Python, no pytest): ports, a private Virtuoso."""
+"""Helpers the tests and the benchmark share (plain Python, no pytest): ports, a private Virtuoso,
+deskolemise."""
