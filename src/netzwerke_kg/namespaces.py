@@ -63,3 +63,8 @@ def prefixes(base: str = DEFAULT_BASE_IRI) -> dict[str, str]:
         "sh": str(SH),
         "wd": str(WD),
     }
+
+
+def prefix_block(base: str = DEFAULT_BASE_IRI) -> str:
+    """The prefix map as SPARQL PREFIX declarations, one per line (a query's prologue)."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(base).items())

@@ -14,9 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from netzwerke_kg.kg.sources import discover, read_source
-from netzwerke_kg.namespaces import prefixes
+from netzwerke_kg.namespaces import prefix_block, prefixes
 
-PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes().items())
+PREFIXES = prefix_block()
 
 CLASSES = PREFIXES + """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?l) AS ?label) WHERE {
