@@ -91,10 +91,6 @@ class Worker:
                 need = _HEADER.size + size
         return pickle.loads(buf[_HEADER.size: need])
 
-    def alive(self) -> bool:
-        """True while the process runs."""
-        return self.proc.poll() is None
-
     def kill(self) -> None:
         """Stop the process now and reap it."""
         if self.proc.poll() is None:
