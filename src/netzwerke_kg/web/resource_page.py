@@ -265,17 +265,14 @@ def _resource_map(q: Queries, iri: str, kind: str, outgoing, members, labeller: 
         title = i18n.translate("Members", lang)
     elif kind in ("country", "region"):
         # the places that lie in this country or region
-        inside = q.incoming(iri, f"{SCHEMA}containedInPlace", 1000, 0)
-        points = [{"lat": p["lat"], "long": p["long"], "iri": p["iri"]} for p in q.coordinates(inside)]
+        points = q.coordinates(q.incoming(iri, f"{SCHEMA}containedInPlace", 1000, 0))
         title = i18n.translate("Cities", lang)
     elif kind == "conference":
-        points = [{"lat": p["lat"], "long": p["long"], "iri": p["iri"]}
-                  for p in q.coordinates(q.event_places(iri))]
+        points = q.coordinates(q.event_places(iri))
         title = i18n.translate("Location", lang)
     else:
         linked = [o for p, o in outgoing if isinstance(o, URIRef) and str(p).endswith(("twinCity", "location"))]
-        places = q.coordinates([URIRef(iri), *linked])
-        points = [{"lat": p["lat"], "long": p["long"], "iri": p["iri"]} for p in places]
+        points = q.coordinates([URIRef(iri), *linked])
         if not any(str(p["iri"]) == iri for p in points):
             return None
         title = i18n.translate("Location", lang)
