@@ -309,27 +309,29 @@ def _pick(pairs: tuple[tuple[str, str], ...], lang: str) -> str | None:
     return next(iter(found.values()), None)
 
 
+def _tagged(graph: Graph, node, prop) -> tuple[tuple[str, str], ...]:
+    """The literal values of ``node prop`` as sorted (language, text) pairs ("" when untagged)."""
+    found = {(o.language or "", str(o)) for o in graph.objects(node, prop) if isinstance(o, Literal)}
+    return tuple(sorted(found))
+
+
 def _labels(graph: Graph, node) -> tuple[tuple[str, str], ...]:
     """The (language, label) pairs naming ``node``, from the first label property it has."""
     if node is None:
         return ()
     for prop in _LABELS:
-        found = {(o.language or "", str(o)) for o in graph.objects(node, prop) if isinstance(o, Literal)}
+        found = _tagged(graph, node, prop)
         if found:
-            return tuple(sorted(found))
+            return found
     return ()
 
 
 def _property_labels(data: Graph, shapes: Graph, path, source_shape) -> tuple[tuple[str, str], ...]:
     """Labels of a property: the ontology's rdfs:label, else the shape's sh:name."""
-    if isinstance(path, URIRef):
-        found = {(o.language or "", str(o)) for o in data.objects(path, RDFS.label) if isinstance(o, Literal)}
-        if found:
-            return tuple(sorted(found))
-    if source_shape is not None:
-        return tuple(sorted({(o.language or "", str(o)) for o in shapes.objects(source_shape, SH.name)
-                             if isinstance(o, Literal)}))
-    return ()
+    found = _tagged(data, path, RDFS.label) if isinstance(path, URIRef) else ()
+    if not found and source_shape is not None:
+        found = _tagged(shapes, source_shape, SH.name)
+    return found
 
 
 def _node_shape(shapes: Graph, shape) -> str | None:
