@@ -94,10 +94,8 @@ def describe(*, base: str, triples: Iterable, dumps: list[DumpFile], prefixes: M
 
     subjects = {s for s, _, _ in triples}
     objects = {o for _, _, o in triples}
-    classes = Counter()
     typed = {(s, o) for s, p, o in triples if p == RDF.type}
-    for _, c in typed:
-        classes[c] += 1
+    classes = Counter(c for _, c in typed)  # entities per class
     properties = Counter(p for _, p, _ in triples)
     add(ds, VOID.triples, Literal(len(triples)))
     add(ds, VOID.entities, Literal(len({s for s in subjects if str(s).startswith(f"{base}id/")})))
