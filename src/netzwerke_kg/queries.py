@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, URIRef
 
 from netzwerke_kg.backends.base import Backend
-from netzwerke_kg.namespaces import prefixes
+from netzwerke_kg.namespaces import prefix_block, prefixes
 
 #: properties whose values name a thing, in order of preference
 LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name")
@@ -57,8 +57,7 @@ class Queries:
         self.base = base_iri
         self.nkg = f"{base_iri}ontology#"
         self._prefixes = prefixes(base_iri)
-        # every query starts with the project's prefix map (namespaces.prefixes), nkg: included
-        self._prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in self._prefixes.items())
+        self._prologue = prefix_block(base_iri)
 
     # --- plumbing -----------------------------------------------------------------------------
 
