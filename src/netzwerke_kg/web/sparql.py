@@ -277,11 +277,19 @@ SD_FORMATS = {
 }
 
 
+#: how many endpoint URLs (hosts the app is reached under) keep a built service description
+SD_CACHE_URLS = 8
+
+
 def service_description(endpoint_url: str, media_type: str) -> bytes:
     """The sd:Service description of this endpoint as ``media_type`` (one of SD_TYPES): the graph is
     built once per app and endpoint URL, each format serialised once, when first asked for."""
     cache = current_app.extensions.setdefault("netzwerke_kg.sd", {})
     if endpoint_url not in cache:
+        # The URL comes from the request's Host header: a client inventing hosts must not grow the
+        # cache without end, so only the most recent few URLs are kept (dicts keep insertion order).
+        while len(cache) >= SD_CACHE_URLS:
+            del cache[next(iter(cache))]
         graph = _build_service_description(endpoint_url)
         cache[endpoint_url] = ([tuple(results.from_rdflib(t) for t in triple) for triple in graph], {})
     triples, bodies = cache[endpoint_url]
