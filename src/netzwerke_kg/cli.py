@@ -18,6 +18,8 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every verb."""
+    from netzwerke_kg.backends.shell import SHELL_FORMATS  # the formats `query` can print
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path.cwd(),
                         help="project directory holding ontology/, data/, shapes/ (default: .)")
@@ -66,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run one query against the embedded store (built from dist/) or --endpoint.")
     p.add_argument("sparql", help="the query text, or @FILE to read it from a file, or - for stdin")
     p.add_argument("--format", default="table",
-                   choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml"])
+                   choices=["table", *SHELL_FORMATS])
     p.add_argument("--endpoint", default=None, help="a remote SPARQL 1.1 endpoint")
     p.add_argument("--timeout", type=float, default=None, help="seconds before the query is stopped")
     p.set_defaults(func=cmd_query)
