@@ -29,7 +29,7 @@ from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.dumps import dist_dir, load_manifest, read_cached
 from netzwerke_kg.web.i18n import choose_language, html_response
 from netzwerke_kg.web.iris import DATA_FORMATS, mapper, site_url, url_for_iri, valid_kind_slug
-from netzwerke_kg.web.resources import SERIALIZERS, link_header
+from netzwerke_kg.web.resources import SERIALIZERS, link_header, serialised
 
 bp = Blueprint("meta", __name__)
 
@@ -83,10 +83,8 @@ def _choose_format(default: str = "text/turtle") -> str:
 
 def _rdf_response(graph: Graph, media_type: str) -> Response:
     """``graph`` serialised as ``media_type`` (one of RDF_OFFERS)."""
-    rdflib_format, _ = RDF_OFFERS[media_type]
-    body = graph.serialize(format=rdflib_format, encoding="utf-8")
-    charset = "" if media_type == "application/rdf+xml" else "; charset=utf-8"
-    return Response(body, content_type=media_type + charset)
+    _, ext = RDF_OFFERS[media_type]
+    return serialised(graph, ext)
 
 
 def _alternates(path: str) -> list[dict]:

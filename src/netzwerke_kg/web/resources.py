@@ -161,13 +161,16 @@ def data(kind: str, rest: str):
     return _rdf_response(queries().describe(iri), iri, ext, negotiated)
 
 
+def serialised(graph, ext: str) -> Response:
+    """``graph`` serialised in format ``ext``, as UTF-8 and labelled so (RDF/XML included: its XML
+    declaration says utf-8 too, RFC 7303 §3.2)."""
+    body = graph.serialize(format=SERIALIZERS[ext], encoding="utf-8")
+    return Response(body, content_type=f"{DATA_FORMATS[ext]}; charset=utf-8")
+
+
 def _rdf_response(graph, iri: str, ext: str, negotiated: bool) -> Response:
     """Serialise a graph in format ``ext`` with Link headers (and Vary when negotiated)."""
-    body = graph.serialize(format=SERIALIZERS[ext], encoding="utf-8")
-    media_type = DATA_FORMATS[ext]
-    response = Response(body, mimetype=media_type)
-    if ext in ("ttl", "nt", "jsonld"):
-        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
+    response = serialised(graph, ext)
     response.headers["Link"] = link_header(link_set(iri, ext))
     if negotiated:
         response.headers["Content-Location"] = iris.data_url(iri, ext)
