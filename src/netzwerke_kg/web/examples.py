@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from netzwerke_kg.namespaces import DEFAULT_BASE_IRI, prefixes
+from netzwerke_kg.namespaces import DEFAULT_BASE_IRI, prefix_block, prefixes
 from netzwerke_kg.web.i18n import translate
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
@@ -150,11 +150,6 @@ def load_examples(base_iri: str = DEFAULT_BASE_IRI, directory: Path = EXAMPLES_D
             example = replace(example, query=example.query.replace(DEFAULT_BASE_IRI, base_iri))
         examples.append(example)
     return tuple(examples)
-
-
-def prefix_block(base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """The dataset's prefixes as SPARQL PREFIX declarations, one per line."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes(base_iri).items())
 
 
 def default_query(base_iri: str = DEFAULT_BASE_IRI) -> str:
