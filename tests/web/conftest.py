@@ -26,6 +26,12 @@ def app(built_dist):
     application.extensions["netzwerke_kg.backend"].close()
 
 
+@pytest.fixture(scope="session")
+def manifest(built_dist) -> dict:
+    """The manifest of the test build."""
+    return json.loads((built_dist / "manifest.json").read_text(encoding="utf-8"))
+
+
 @pytest.fixture()
 def client(app):
     """A Flask test client of the shared app."""

@@ -12,12 +12,6 @@ import pytest
 from werkzeug.http import parse_date
 
 
-@pytest.fixture(scope="module")
-def manifest(built_dist) -> dict:
-    """The manifest of the test build."""
-    return json.loads((built_dist / "manifest.json").read_text(encoding="utf-8"))
-
-
 def _issued(manifest) -> datetime:
     """The manifest's build time."""
     return datetime.fromisoformat(manifest["issued"].replace("Z", "+00:00"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -24,12 +23,6 @@ RDF_FORMATS = {
     "application/ld+json": ("json-ld", None),
     "application/rdf+xml": ("xml", "rdfxml"),
 }
-
-
-@pytest.fixture(scope="module")
-def manifest(built_dist) -> dict:
-    """The manifest of the test build."""
-    return json.loads((built_dist / "manifest.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
