@@ -33,6 +33,19 @@ class Settings:
     trust_proxy: bool = False
     #: killable worker processes answering embedded queries
     query_workers: int = 2
+    #: address space one query worker may add beyond its loaded store, in MiB (RLIMIT_AS); 0: no cap
+    query_memory_mb: int = 1024
+    #: the largest serialised answer a query may produce, in bytes (413-style refusal beyond)
+    max_answer_bytes: int = 50_000_000
+    #: the in-memory response cache of each web worker, in bytes; 0 disables it
+    cache_bytes: int = 64_000_000
+    #: query seconds one client may spend per fair-use window (as WDQS does); 0 disables fair use
+    fair_use_budget: float = 60.0
+    #: the fair-use window in seconds
+    fair_use_window: float = 60.0
+    #: host names the server answers for in generated URLs (Host header); empty: the request's host
+    #: is used only when it is loopback, else the base IRI's host
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self):
         """Make the paths absolute, so nothing later resolves them against another directory."""
@@ -64,16 +77,17 @@ class Settings:
 
 
 def _coerce(name: str, raw: str):
-    """Turn one environment string into the type of the field ``name``."""
+    """Turn one environment string into the type of the field ``name`` (read off its annotation)."""
+    kind = {f.name: f.type for f in fields(Settings)}[name]
     if name in {"root", "dist"}:
         return Path(raw)
-    if name in {"query_timeout"}:
+    if kind == "float":
         return float(raw)
-    if name in {"max_rows", "max_request_bytes", "query_workers"}:
+    if kind == "int":
         return int(raw)
-    if name == "trust_proxy":
+    if kind == "bool":
         return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if name == "service_allowlist":
+    if kind.startswith("tuple"):
         return tuple(s for s in raw.replace(",", " ").split() if s)
     if name == "endpoint":
         return raw or None
