@@ -20,6 +20,7 @@ import pytest
 
 from netzwerke_kg.cli import main
 from netzwerke_kg.kg import build as kgbuild
+from netzwerke_kg.kg import release
 from netzwerke_kg.kg.build import build, ensure_built, is_stale, issued_time
 from netzwerke_kg.kg.sources import SourceSyntaxError, load_sources
 from netzwerke_kg.namespaces import DEFAULT_BASE_IRI
@@ -37,14 +38,24 @@ def copy_project(root: Path, dest: Path) -> Path:
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    """Every file below ``directory`` (relative path → bytes)."""
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    """Every file of the current release as dist/ shows it (name → bytes, through its links)."""
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
 
 
 def leftovers(parent: Path) -> list[str]:
-    """Build temp directories left beside dist/."""
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".dist."))
+    """Build temp directories left beside dist/ or among its releases."""
+    found = [p.name for p in parent.iterdir() if p.name.startswith(".dist.")]
+    releases = parent / "dist" / "releases"
+    if releases.is_dir():
+        found += [p.name for p in releases.iterdir() if p.name.startswith(".")]
+    return sorted(found)
+
+
+def touch_sources(project: Path) -> None:
+    """Add one triple to the sources, so the next build is a new release (another release id)."""
+    first = sorted((project / "data").glob("*.ttl"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n<https://w3id.org/netzwerke-kg/id/city/rostock> "
+                     "<http://www.w3.org/2000/01/rdf-schema#comment> \"touched\"@en .\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +71,7 @@ def project(good, tmp_path, monkeypatch):
     """A fresh copy of the project with a copy of the good dist/; validation reuses the report."""
     src, _, report = good
     proj = copy_project(src, tmp_path / "project")
-    shutil.copytree(src / "dist", proj / "dist")
+    shutil.copytree(src / "dist", proj / "dist", symlinks=True)
     monkeypatch.setattr(kgbuild, "_validate", lambda root, sources: report)
     return proj
 
@@ -95,7 +106,7 @@ def test_invalid_data_exits_1_prints_the_report_and_leaves_dist_untouched(good, 
     """A membership without member, organisation or source is refused; dist/ stays byte-for-byte."""
     src, _, _ = good
     proj = copy_project(src, tmp_path / "project")
-    shutil.copytree(src / "dist", proj / "dist")
+    shutil.copytree(src / "dist", proj / "dist", symlinks=True)
     before = snapshot(proj / "dist")
     (proj / "data" / "zz-broken.ttl").write_text(
         "@prefix org: <http://www.w3.org/ns/org#> .\n"
@@ -127,6 +138,7 @@ def test_a_serialiser_failing_midway_leaves_dist_untouched(project, monkeypatch)
 def test_an_interrupt_while_writing_files_leaves_dist_untouched(project, monkeypatch, error):
     """Failing after some files are on disk (e.g. Ctrl-C): dist/ unchanged, temp dir removed."""
     before = snapshot(project / "dist")
+    touch_sources(project)
     calls = {"n": 0}
     real_fsync = os.fsync
 
@@ -145,32 +157,47 @@ def test_an_interrupt_while_writing_files_leaves_dist_untouched(project, monkeyp
     assert leftovers(project) == []
 
 
-def test_swap_without_rename_exchange_replaces_dist_and_cleans_up(project, monkeypatch):
-    """The fallback (rename old away, new in, delete old) gives the same result."""
-    monkeypatch.setattr(kgbuild, "_exchange", lambda a, b: False)
-    (project / "dist" / "stale-file").write_text("from an older build")
+def test_a_new_release_switches_current_and_keeps_the_previous_one(project):
+    """A rebuild of changed sources is a new release directory; ``current`` points at it; the
+    previous release stays whole beside it (for permalinks and diffs), its checksums intact."""
+    old = release.current_dir(project / "dist")
+    touch_sources(project)
     build(project, project / "dist")
-    assert "stale-file" not in snapshot(project / "dist")
+    new = release.current_dir(project / "dist")
+    assert new != old and old.is_dir()
+    assert release.verify(old)["release"] != release.verify(new)["release"]
+    assert snapshot(project / "dist")["manifest.json"] == (new / "manifest.json").read_bytes()
     assert leftovers(project) == []
 
 
-def test_failed_rename_in_puts_the_old_dist_back(project, monkeypatch):
-    """If renaming the new tree in fails after the old one was moved away, the old one returns."""
+def test_a_failed_switch_leaves_the_old_release_current(project, monkeypatch):
+    """If pointing ``current`` at the new release fails, the old one is still what dist/ serves."""
     before = snapshot(project / "dist")
-    monkeypatch.setattr(kgbuild, "_exchange", lambda a, b: False)
-    real_rename = os.rename
+    real_relink = release._relink
 
-    def rename(a, b):
-        """Refuse to move the new build in."""
-        if Path(a).name.startswith(".dist.new-"):
+    def relink(link, target):
+        """Refuse to switch ``current``."""
+        if link.name == "current":
             raise OSError("simulated failure")
-        real_rename(a, b)
+        real_relink(link, target)
 
-    monkeypatch.setattr(kgbuild.os, "rename", rename)
+    monkeypatch.setattr(release, "_relink", relink)
+    touch_sources(project)
     with pytest.raises(OSError, match="simulated"):
         build(project, project / "dist")
     assert snapshot(project / "dist") == before
     assert leftovers(project) == []
+
+
+def test_a_damaged_release_is_refused_at_start_up_naming_the_file(project):
+    """A flipped byte in a dump: verify (run by every server at start-up) names the file."""
+    nq = release.current_dir(project / "dist") / "netzwerke-kg.nq"
+    data = bytearray(nq.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    os.chmod(nq, 0o644)
+    nq.write_bytes(bytes(data))
+    with pytest.raises(release.CorruptRelease, match="netzwerke-kg.nq"):
+        release.verify(release.current_dir(project / "dist"))
 
 
 def test_turtle_syntax_error_exits_2_naming_file_and_line(project, capsys):
@@ -282,9 +309,9 @@ def test_unusable_base_iri_exits_2_before_touching_anything(project, capsys, bad
 
 def test_temp_dirs_of_a_killed_build_are_removed_by_the_next(project):
     """A build killed with SIGKILL leaves its temp dir; the next build (holding the lock) removes it."""
-    zombie = project / ".dist.new-zombie"
-    zombie.mkdir()
-    (zombie / "netzwerke-kg.nq").write_text("half a file")
+    for zombie in (project / ".dist.new-zombie", project / "dist" / "releases" / ".new-zombie"):
+        zombie.mkdir()
+        (zombie / "netzwerke-kg.nq").write_text("half a file")
     build(project, project / "dist")
     assert leftovers(project) == []
 

@@ -39,12 +39,12 @@ OTHER_PAGES = [
 def _dated_app(app, built_dist, tmp_path, release: str):
     """The app over a copy of dist/ whose manifest says: issued ISSUED, release ``release``."""
     dist = tmp_path / release
-    shutil.copytree(built_dist, dist)
+    shutil.copytree(built_dist, dist, symlinks=True)
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
     manifest["issued"] = ISSUED.strftime("%Y-%m-%dT%H:%M:%SZ")
     manifest["release"] = release
     (dist / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return create_app(app.config["SETTINGS"].with_(dist=dist), backend=app.extensions["netzwerke_kg.backend"])
+    return create_app(app.config["SETTINGS"].with_(dist=dist), backend=app.extensions["netzwerke_kg.backend"], verify=False)
 
 
 @pytest.fixture(scope="module")

@@ -263,7 +263,7 @@ def test_relative_root_still_serves_files(tmp_path, built_dist, monkeypatch):
     from netzwerke_kg.config import Settings
     from netzwerke_kg.web import create_app
 
-    shutil.copytree(built_dist, tmp_path / "dist")
+    shutil.copytree(built_dist, tmp_path / "dist", symlinks=True)
     monkeypatch.chdir(tmp_path)
     app = create_app(Settings(root=Path("."), dist=Path("dist")))
     response = app.test_client().get("/downloads/context.jsonld",

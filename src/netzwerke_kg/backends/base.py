@@ -22,6 +22,10 @@ class QueryRefusedError(BackendError):
     """The query is well-formed but not allowed here: SERVICE, updates … (HTTP 400/403)."""
 
 
+class AnswerTooLargeError(QueryRefusedError):
+    """The serialised answer would exceed the byte cap of this endpoint (HTTP 413)."""
+
+
 class QueryTimeoutError(BackendError):
     """The query ran past the configured timeout and was stopped (HTTP 503)."""
 
@@ -73,6 +77,9 @@ class Backend(ABC):
     @abstractmethod
     def ping(self) -> dict:
         """Health: ``{"ok": bool, "backend": name, "detail": str, ...}``; never raises."""
+
+    def after_fork(self) -> None:
+        """Called in each web worker after gunicorn forked it: start per-process resources."""
 
     def close(self) -> None:
         """Release processes, connections and files."""

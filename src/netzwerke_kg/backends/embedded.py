@@ -1,34 +1,35 @@
-"""The default backend: a read-only pyoxigraph store loaded from dist/, queried in killable workers.
+"""The default backend: a read-only pyoxigraph store loaded from the release, held in memory once.
 
-The store holds every named graph of ``dist/netzwerke-kg.nq`` plus ``dist/void.ttl`` in the graph
-``{base}graph/void``; the default graph is the union of the named graphs. Nothing can write to
-it: updates are refused before they reach the engine (limits.py) and ``Store.query`` executes
-queries only.
+The store holds every named graph of ``netzwerke-kg.nq`` plus ``void.ttl`` in the graph
+``{base}graph/void``; the default graph is the union of the named graphs. Trust decides the road:
+
+- our own queries (queries.py: ``select`` / ``ask`` / ``construct``) run in-process on the store,
+  in about a millisecond, without a process hop;
+- untrusted text (``query``: ``/sparql``, the CLI) runs in sandboxed worker processes forked from
+  this one (pool.py, sandbox.py): killable on timeout, memory-capped, without network.
+
+Loaded before gunicorn forks (``serve`` preloads the app), the store's memory is shared
+copy-on-write by every web worker and every query worker. Nothing can write to it: updates are
+refused before they reach the engine (limits.py) and ``Store.query`` executes queries only.
 """
 
 from __future__ import annotations
 
-from netzwerke_kg.backends.base import (
-    Backend,
-    BackendError,
-    BackendUnavailableError,
-    QuerySyntaxError,
-)
+from netzwerke_kg.backends import worker
+from netzwerke_kg.backends.base import Backend, BackendError, BackendUnavailableError
 from netzwerke_kg.backends.common import QueryRunner, manifest_graphs, void_graph_iri
-from netzwerke_kg.backends.limits import explain_syntax_error
-from netzwerke_kg.backends.pool import WorkerPool, worker_argv
+from netzwerke_kg.backends.pool import Spawn, WorkerPool, worker_argv
 from netzwerke_kg.config import Settings
 from netzwerke_kg.kg.build import read_manifest
-from netzwerke_kg.namespaces import prefixes
 
 
 class EmbeddedBackend(QueryRunner, Backend):
-    """pyoxigraph over dist/, each query in a worker process that is killed when it overruns."""
+    """pyoxigraph over the release: in-process for our queries, sandboxed workers for users'."""
 
     name = "embedded"
 
     def __init__(self, settings: Settings, pool_size: int | None = None):
-        """Start the workers (they load dist/ in the background); raise if dist/ has no dump."""
+        """Load the store (an unparsable dump raises here, at start-up) and prepare the workers."""
         super().__init__(settings)
         dist = settings.dist_dir
         nq = dist / "netzwerke-kg.nq"
@@ -39,42 +40,46 @@ class EmbeddedBackend(QueryRunner, Backend):
         manifest = read_manifest(dist) or {}
         void = dist / "void.ttl"
         self.void_graph = void_graph_iri(settings, manifest)
-        argv = worker_argv(str(nq), str(void) if void.is_file() else None, self.void_graph)
-        self.pool = WorkerPool(argv, pool_size or settings.query_workers)
+        void_path = str(void) if void.is_file() else None
+        try:
+            self.store = worker.load_store(str(nq), void_path, self.void_graph)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise BackendUnavailableError(f"cannot load {nq}: {exc}") from None
+        network = bool(settings.service_allowlist)
+        spawn = Spawn(store=self.store, memory_mb=settings.query_memory_mb, network=network,
+                      max_frame=settings.max_answer_bytes + (1 << 20),
+                      argv=worker_argv(str(nq), void_path, self.void_graph, settings.query_memory_mb, network))
+        self.pool = WorkerPool(spawn, pool_size or settings.query_workers)
         self._graphs = manifest_graphs(settings, manifest)
 
     @property
     def graphs(self) -> frozenset[str]:
-        """IRIs of the named graphs in the store (from dist/manifest.json, else asked from a worker once)."""
+        """IRIs of the named graphs in the store (from the manifest, else read off the store once)."""
         if self._graphs is None:
-            self._graphs = frozenset(self.pool.ping(self.settings.query_timeout + 60)["graphs"])
+            self._graphs = frozenset(g.value for g in self.store.named_graphs() if hasattr(g, "value"))
         return self._graphs
 
-    def _run(self, sparql: str, info, default_graphs, named_graphs, timeout: float, max_rows) -> dict:
-        """Run the query in a worker; the worker's neutral answer (see worker.execute)."""
-        answer = self.pool.call(
-            {"op": "query", "sparql": sparql, "default_graphs": default_graphs,
-             "named_graphs": named_graphs, "max_rows": max_rows},
-            timeout,
-        )
-        if not answer.get("ok"):
-            if answer.get("kind") == "syntax":
-                raise QuerySyntaxError(
-                    explain_syntax_error(sparql, answer["message"], prefixes(self.settings.base_iri)))
-            raise BackendError(answer.get("message", "query failed"))
-        return answer
+    def _execute(self, req: dict, info, timeout: float, trusted: bool) -> dict:
+        """Our queries in-process; untrusted ones in a sandboxed worker, killed when they overrun."""
+        if trusted:
+            return worker.answer(self.store, req)
+        return self.pool.call(req, timeout)
+
+    def after_fork(self) -> None:
+        """Start this process's query workers (gunicorn's post_fork hook; otherwise on first use)."""
+        self.pool.start()
 
     def ping(self) -> dict:
-        """Health: a worker answers and reports the size of the store."""
+        """Health: a sandboxed worker answers and reports the store and its confinement."""
         try:
             info = self.pool.ping(timeout=min(5.0, self.settings.query_timeout))
         except BackendError as exc:
             return {"ok": False, "backend": self.name, "detail": str(exc)}
-        return {"ok": True, "backend": self.name, "detail": "pyoxigraph store loaded from dist/",
+        return {"ok": True, "backend": self.name, "detail": "pyoxigraph store loaded from the release",
                 "quads": info["quads"], "graphs": len(info["graphs"]),
-                "workers": self.pool.size, "workers_killed": self.pool.killed}
+                "workers": self.pool.size, "workers_killed": self.pool.killed,
+                "sandbox": {k: info.get(k) for k in ("network", "netns", "memory_limit", "pdeathsig")}}
 
     def close(self) -> None:
         """Stop the worker processes."""
         self.pool.close()
-

@@ -1,11 +1,25 @@
 """What a query may do here, decided before any engine sees it: read-only, no outbound requests, our graphs only.
 
-A small SPARQL lexer (strings, IRIs, comments, prefixed names; the grammar's terminals from
-SPARQL 1.1 Query §19.8, https://www.w3.org/TR/sparql11-query/#terminals) finds the query form,
-every ``SERVICE`` target and every ``FROM`` / ``FROM NAMED`` graph, resolving prefixed names
-through the prologue. Full parsing stays with the engine: this module only refuses.
-Both backends call :func:`check_query`, so a remote engine (which *would* follow SERVICE or
-Virtuoso's ``DEFINE get:soft``) is protected exactly like the embedded one.
+A SPARQL lexer (the grammar's terminals, SPARQL 1.1 Query §19.8,
+https://www.w3.org/TR/sparql11-query/#terminals) finds the query form, every ``SERVICE`` target
+and every ``FROM`` / ``FROM NAMED`` graph, resolving prefixed names through the prologue. Full
+parsing stays with the engine: this module only refuses. Both backends call :func:`check_query`,
+so a remote engine (which *would* follow SERVICE or Virtuoso's ``DEFINE get:soft``) is protected
+exactly like the embedded one; the embedded engine's workers additionally cannot open sockets at
+all (backends/sandbox.py), so a misreading here still fetches nothing.
+
+It reads the text the way the engine does, not more loosely:
+
+- ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes are decoded inside IRIs and strings (§19.2), where the
+  engine decodes them; an IRI such as ``<urn:\\u0061#>`` is one IRI, not ``<`` and a comment.
+- Oxigraph's parser matches keywords without a word boundary (``SERVICESILENT <x>``,
+  ``SERVICE:x`` and ``trueSERVICE`` all parse as SERVICE), so any ``service`` inside a keyword,
+  a prefix name, or an IRI that could also be read as ``?a < … >`` is refused, not guessed.
+- An unterminated string is a syntax error here already (the rest of the text would otherwise be
+  read two ways).
+
+The lexer is one regular expression whose alternatives never rescan (possessive quantifiers, an
+explicit "unterminated" alternative), so its cost is linear in the query's length.
 """
 
 from __future__ import annotations
@@ -14,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from netzwerke_kg.backends.base import QueryRefusedError
+from netzwerke_kg.backends.base import QueryRefusedError, QuerySyntaxError
 
 
 class UpdateRefusedError(QueryRefusedError):
@@ -24,20 +38,36 @@ class UpdateRefusedError(QueryRefusedError):
 #: keywords that occur only in SPARQL 1.1 Update requests (https://www.w3.org/TR/sparql11-update/)
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+#: functions whose value changes from one evaluation to the next (SPARQL 1.1 Query §17.4)
+VOLATILE = {"NOW", "RAND", "UUID", "STRUUID", "BNODE"}
 
+_ESCAPE = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<pname>(?:[^\W\d_][\w\-.]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%]))*)
-  | (?P<word>[^\W\d][\w]*)
+    rf"""
+    (?P<ws>\s++)
+  | (?P<comment>\#[^\n\r]*+)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_ESCAPE})*+>)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*+'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*+\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*+'|"(?:[^"\\\n\r]|\\.)*+")
+  | (?P<unterminated>'''(?:[^'\\]|\\.|'(?!''))*+|\"\"\"(?:[^"\\]|\\.|"(?!""))*+
+              |'(?:[^'\\\n\r]|\\.)*+|"(?:[^"\\\n\r]|\\.)*+)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]++)
+  | (?P<number>\d++(?:\.\d*+)?(?:[eE][+-]?\d++)?|\.\d++(?:[eE][+-]?\d++)?)
+  | (?P<name>[^\W\d][\w.\-\u00B7\u0300-\u036F\u203F-\u2040]*+(?::(?:[\w\-:.%\u00B7]|\\.)*+)?)
+  | (?P<pname>:(?:[\w\-:.%\u00B7]|\\.)*+)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_UNESCAPE = re.compile(_ESCAPE.replace("\\\\u", "\\\\u(?P<u>").replace("{4}", "{4})").replace("\\\\U", "\\\\U(?P<U>").replace("{8}", "{8})"))
+_SERVICE = re.compile("service", re.IGNORECASE)
+#: an absolute hierarchical IRI (``scheme://``): cannot also be read as ``?a < … >``
+_HIERARCHICAL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def unescape(text: str) -> str:
+    """Decode ``\\uXXXX`` / ``\\UXXXXXXXX`` (SPARQL 1.1 Query §19.2) as the engine does in IRIs and strings."""
+    return _UNESCAPE.sub(lambda m: chr(int(m.group("u") or m.group("U"), 16)), text)
 
 
 @dataclass
@@ -50,6 +80,10 @@ class QueryInfo:
     from_graphs: list[str] = field(default_factory=list)
     from_named: list[str] = field(default_factory=list)
     pragma: str | None = None  # a non-standard prologue keyword such as Virtuoso's DEFINE
+    #: text that an engine could read as SERVICE although it is no clean SERVICE keyword
+    hidden_service: str | None = None
+    #: the answer may differ between two runs (NOW, RAND, UUID, STRUUID, BNODE): never cache it
+    volatile: bool = False
 
     @property
     def is_graph(self) -> bool:
@@ -63,25 +97,59 @@ class QueryInfo:
 
 
 def _tokens(text: str):
-    """(kind, value) pairs of the significant tokens of ``text``."""
+    """(kind, value, offset) of the significant tokens of ``text``; names are split as the engine may.
+
+    A name run without a colon (``true.SERVICE``) becomes its words and dots; a prefixed name
+    stays whole (``kind`` "pname"), a blank node label ``_:x`` is kind "bnode".
+    """
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind in ("ws", "comment"):
             continue
-        yield kind, m.group()
+        value = m.group()
+        if kind == "unterminated":
+            line = text.count("\n", 0, m.start()) + 1
+            raise QuerySyntaxError(f"Syntax error in the query: the string starting on line {line} "
+                                   f"({value[:20]!r}…) is never closed.")
+        if kind == "name":
+            if ":" in value:
+                kind = "bnode" if value.startswith("_:") else "pname"
+            else:
+                for part in re.finditer(r"[^\W\d]\w*|\d+|.", value):
+                    yield ("word" if part.group()[0].isalpha() or part.group()[0] == "_" else "other",
+                           part.group(), m.start() + part.start())
+                continue
+        yield kind, value, m.start()
 
 
-def inspect_query(text: str) -> QueryInfo:
-    """Lex a query: its form, SERVICE targets, FROM graphs, update keywords and pragmas."""
-    toks = list(_tokens(text))
+def _hidden_service(kind: str, value: str) -> bool:
+    """True when a token that is not the plain SERVICE keyword could still be read as one."""
+    if kind == "word":
+        return value.upper() != "SERVICE" and bool(_SERVICE.search(value))
+    if kind == "pname":
+        return bool(_SERVICE.search(value.partition(":")[0]))
+    if kind == "iri":
+        body = value[1:-1]
+        return not _HIERARCHICAL.match(body) and bool(_SERVICE.search(body))
+    return False
+
+
+def inspect_query(text: str, base: str = "") -> QueryInfo:
+    """Lex a query: its form, SERVICE targets, FROM graphs, update keywords and pragmas.
+
+    ``base`` is the service's base IRI for relative IRIs (SPARQL 1.1 Protocol §2.3; BASE in the
+    query overrides it). Raises QuerySyntaxError for an unterminated string (the one thing this
+    lexer must not guess).
+    """
+    toks = [(k, v) for k, v, _ in _tokens(text)]
     prefixes: dict[str, str] = {}
-    base = ""
     info = QueryInfo(form=None)
 
     def resolve(kind: str, value: str) -> str | None:
         """An IRI token or prefixed name as an absolute IRI; None when it cannot be resolved."""
         if kind == "iri":
-            return urljoin(base, value[1:-1]) if base else value[1:-1]
+            iri = unescape(value[1:-1])
+            return urljoin(base, iri) if base else iri
         if kind == "pname":
             prefix, _, local = value.partition(":")
             if prefix in prefixes:
@@ -91,12 +159,18 @@ def inspect_query(text: str) -> QueryInfo:
     i = 0
     while i < len(toks):
         kind, value = toks[i]
+        if info.hidden_service is None and _hidden_service(kind, value):
+            info.hidden_service = value[:80]
         upper = value.upper() if kind == "word" else ""
+        if upper in VOLATILE:
+            info.volatile = True
         if upper == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
-            base = toks[i + 1][1][1:-1]
+            base = resolve("iri", toks[i + 1][1]) or ""
             i += 2
             continue
         if upper == "PREFIX" and i + 2 < len(toks) and toks[i + 1][0] == "pname" and toks[i + 2][0] == "iri":
+            if _hidden_service("pname", toks[i + 1][1]) and info.hidden_service is None:
+                info.hidden_service = toks[i + 1][1]
             prefixes[toks[i + 1][1].rstrip(":").partition(":")[0]] = resolve("iri", toks[i + 2][1]) or ""
             i += 3
             continue
@@ -113,6 +187,8 @@ def inspect_query(text: str) -> QueryInfo:
             if j < len(toks):
                 var = toks[j][0] == "var"
                 info.services.append(None if var else (resolve(*toks[j]) or toks[j][1]))
+            else:
+                info.services.append(None)
         elif upper == "FROM":
             j = i + 1
             named = j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "NAMED"
@@ -143,6 +219,12 @@ def check_query(
         raise QueryRefusedError(
             f"{info.pragma} pragmas are not part of SPARQL 1.1 and are not accepted here."
         )
+    if info.hidden_service is not None:
+        raise QueryRefusedError(
+            f"The query contains {info.hidden_service!r}, which a SPARQL engine may read as a SERVICE "
+            "clause; this endpoint makes no outbound requests, so it is refused. If no SERVICE is "
+            "meant, rename the prefix or variable, or write the IRI in full (http://…)."
+        )
     for target in info.services:
         if target is None:
             raise QueryRefusedError(
@@ -171,7 +253,11 @@ def undeclared_prefix(text: str) -> str | None:
     """The first prefix a query uses without declaring it (SPARQL 1.1 Query §4.1.1), if any."""
     declared: set[str] = set()
     after_prefix = False
-    for kind, value in _tokens(text):
+    try:
+        tokens = [(k, v) for k, v, _ in _tokens(text)]
+    except QuerySyntaxError:
+        return None
+    for kind, value in tokens:
         if after_prefix and kind == "pname":
             declared.add(value.split(":", 1)[0])
             after_prefix = False

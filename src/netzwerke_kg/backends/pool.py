@@ -1,8 +1,12 @@
-"""Killable query worker processes: a timeout that really holds although pyoxigraph cannot cancel.
+"""Killable, sandboxed query worker processes: a timeout that really holds although pyoxigraph cannot cancel.
 
-Each worker (backends/worker.py) loads the store once. A request borrows an idle worker, sends
-the query and waits at most ``timeout`` seconds; a worker that overruns is killed (SIGKILL) and
-replaced by a fresh one in the background, so other requests keep being answered meanwhile.
+A request borrows an idle worker, sends the query and waits at most ``timeout`` seconds; a worker
+that overruns is killed (SIGKILL) and replaced, so other requests keep being answered meanwhile.
+Workers are forked from the process that holds the store (copy-on-write), so a replacement is
+ready in milliseconds and the data is not copied per worker; each confines itself
+(sandbox.py: no sockets, capped memory, dies with its parent). Workers start lazily, in the
+process that uses them, so a pool created before gunicorn forks is never shared between web
+workers.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import logging
 import os
 import pickle
 import select
+import signal
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 
-from netzwerke_kg.backends.base import BackendUnavailableError, QueryTimeoutError
+from netzwerke_kg.backends.base import AnswerTooLargeError, BackendUnavailableError, QueryTimeoutError
 from netzwerke_kg.backends.worker import _HEADER, write_frame
 
 log = logging.getLogger("netzwerke_kg.backends.pool")
@@ -34,18 +40,102 @@ class StillLoading(Exception):
     """The worker has not finished loading the store yet."""
 
 
+class QueryMemoryError(BackendUnavailableError):
+    """The query needed more memory than a query worker may use (HTTP 503; the worker is replaced)."""
+
+
+@dataclass(frozen=True)
+class Spawn:
+    """How to start a worker: fork from ``store`` when it is given, else exec ``argv``."""
+
+    store: object | None = None
+    argv: tuple[str, ...] = ()
+    memory_mb: int = 0
+    network: bool = False
+    max_frame: int = 1 << 31
+
+
+class _Forked:
+    """A forked worker: the bits of subprocess.Popen the pool uses."""
+
+    def __init__(self, spawn: Spawn):
+        """Fork; the child confines itself and serves on two pipes until the parent closes them."""
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child (measured by the sandbox tests)
+            code = 1
+            try:
+                os.dup2(req_r, 0)
+                os.dup2(resp_w, 1)
+                os.closerange(3, _max_fd())  # no listening sockets, no other workers' pipes
+                from netzwerke_kg.backends import sandbox, worker
+
+                ready = sandbox.confine(parent, spawn.memory_mb, network=spawn.network)
+                code = worker.serve(spawn.store, os.fdopen(0, "rb"), os.fdopen(1, "wb"), ready)
+            except BaseException:  # noqa: BLE001 - a child must never return into the web worker
+                pass
+            finally:
+                os._exit(code)
+        os.close(req_r)
+        os.close(resp_w)
+        self.pid = pid
+        self.stdin = os.fdopen(req_w, "wb")
+        self.stdout = os.fdopen(resp_r, "rb", buffering=0)
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """The exit status (negative signal number) once it has exited, else None."""
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = -1
+                return self.returncode
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        """SIGKILL it."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def wait(self, timeout: float) -> None:
+        """Reap it (it was killed, so it exits at once)."""
+        deadline = time.monotonic() + timeout
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
+def _max_fd() -> int:
+    """One past the highest file descriptor this process may hold."""
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (OSError, ValueError):
+        return 4096
+
+
 class Worker:
     """One worker process and its pipes."""
 
-    def __init__(self, argv: list[str]):
+    def __init__(self, spawn: Spawn):
         """Start the process; it becomes usable once its ready frame has been read."""
-        self.proc = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, close_fds=True,
-        )
+        self.max_frame = spawn.max_frame
+        if spawn.store is not None and hasattr(os, "fork"):
+            self.proc = _Forked(spawn)
+        else:
+            self.proc = subprocess.Popen(
+                list(spawn.argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
+                close_fds=True, bufsize=0,
+            )
         self.info: dict | None = None
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> dict:
-        """Block until the worker has loaded the store; its ready frame.
+        """Block until the worker is ready; its ready frame.
 
         Raises StillLoading (nothing consumed from the pipe, so the worker stays usable) when the
         store is not loaded within ``timeout``.
@@ -70,26 +160,31 @@ class Worker:
         return self._read(time.monotonic() + timeout)
 
     def _read(self, deadline: float) -> dict:
-        """Read one frame before ``deadline``; TimeoutError when it does not arrive."""
+        """Read one frame before ``deadline`` into one preallocated buffer (linear in its size)."""
         fd = self.proc.stdout.fileno()
-        buf = b""
-        need = _HEADER.size
-        size = None
-        while len(buf) < need:
+        head = self._read_exactly(fd, bytearray(_HEADER.size), deadline)
+        (size,) = _HEADER.unpack(head)
+        if size > self.max_frame:
+            raise AnswerTooLargeError(f"the query worker sent {size} bytes, more than the {self.max_frame} "
+                                      "this server accepts from it")
+        return pickle.loads(self._read_exactly(fd, bytearray(size), deadline))
+
+    def _read_exactly(self, fd: int, buf: bytearray, deadline: float) -> bytearray:
+        """Fill ``buf`` from ``fd`` before ``deadline``; TimeoutError or WorkerDied otherwise."""
+        view = memoryview(buf)
+        got = 0
+        while got < len(buf):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
             ready, _, _ = select.select([fd], [], [], remaining)
             if not ready:
                 raise TimeoutError
-            chunk = os.read(fd, max(need - len(buf), 65536) if size is None else need - len(buf))
-            if not chunk:
+            n = os.readv(fd, [view[got:]])
+            if n == 0:
                 raise WorkerDied(f"query worker exited with status {self.proc.poll()}")
-            buf += chunk
-            if size is None and len(buf) >= _HEADER.size:
-                (size,) = _HEADER.unpack(buf[: _HEADER.size])
-                need = _HEADER.size + size
-        return pickle.loads(buf[_HEADER.size: need])
+            got += n
+        return buf
 
     def kill(self) -> None:
         """Stop the process now and reap it."""
@@ -109,17 +204,26 @@ class Worker:
 class WorkerPool:
     """A fixed number of worker processes, each answering one query at a time."""
 
-    def __init__(self, argv: list[str], size: int):
-        """Start ``size`` workers running ``argv`` (they load in parallel, in the background)."""
-        self.argv = argv
+    def __init__(self, spawn: Spawn, size: int, *, lazy: bool = True):
+        """Prepare ``size`` workers; they start on first use (or now, with ``lazy=False``)."""
+        self.spawn = spawn
         self.size = max(1, size)
         self._idle: list[Worker] = []
         self._cond = threading.Condition()
         self._closed = False
+        self._owner: int | None = None  # the pid whose workers these are
         self.killed = 0  # workers stopped for overrunning, for /health
-        for _ in range(self.size):
-            self._idle.append(Worker(argv))
         atexit.register(self.close)
+        if not lazy:
+            self.start()
+
+    def start(self) -> None:
+        """Start the workers in this process (again, after a fork: the parent's are not ours)."""
+        with self._cond:
+            if self._owner == os.getpid():
+                return
+            self._owner = os.getpid()
+            self._idle = [Worker(self.spawn) for _ in range(self.size)]
 
     def call(self, request: dict, timeout: float, ready_timeout: float = STARTUP_TIMEOUT) -> dict:
         """Run ``request`` on an idle worker; the query itself may run ``timeout`` seconds.
@@ -127,6 +231,7 @@ class WorkerPool:
         Waiting for a free worker is bounded by ``timeout`` too; waiting for a fresh worker to load
         the store by ``ready_timeout`` (loading is not the query's fault, so it is not charged to it).
         """
+        self.start()
         worker = self._acquire(time.monotonic() + timeout, timeout)
         try:
             worker.wait_ready(ready_timeout)
@@ -148,17 +253,31 @@ class WorkerPool:
                 f"The query was stopped after {timeout:g} s (the time limit of this endpoint). "
                 "Narrow it down (more specific patterns, LIMIT) or run it on a downloaded dump."
             ) from None
-        except WorkerDied as exc:
+        except WorkerDied:
+            status = worker.proc.poll()
             self._replace(worker)
-            raise BackendUnavailableError(f"The query worker died ({exc}); it has been restarted.") from None
+            raise self._death(status) from None
         except BaseException:
             self._replace(worker)
             raise
+        if answer.get("kind") == "memory":
+            self._replace(worker)
+            raise self._death(None)
         self._release(worker)
         return answer
 
+    def _death(self, status: int | None) -> BackendUnavailableError:
+        """The error for a worker that died during a query (most often: out of memory)."""
+        if self.spawn.memory_mb and status in (None, -signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, 3, 134):
+            return QueryMemoryError(
+                f"The query needed more than the {self.spawn.memory_mb} MiB of memory a query may use "
+                "here and was stopped. Narrow it down (LIMIT, fewer joins or string operations) or run "
+                "it on a downloaded dump.")
+        return BackendUnavailableError(f"The query worker died (exit status {status}); it has been "
+                                       "restarted. Try again.")
+
     def ping(self, timeout: float = 5.0) -> dict:
-        """The ready frame of an idle worker (quads, graphs), proving one can answer."""
+        """The ready frame of an idle worker (quads, graphs, confinement), proving one can answer."""
         return self.call({"op": "ping"}, timeout, ready_timeout=timeout)
 
     def _acquire(self, deadline: float, timeout: float) -> Worker:
@@ -186,29 +305,34 @@ class WorkerPool:
             self._cond.notify()
 
     def _replace(self, worker: Worker) -> None:
-        """Kill ``worker`` and put a fresh process in its place (it loads in the background)."""
+        """Kill ``worker`` and put a fresh process in its place."""
         worker.kill()
         with self._cond:
             if self._closed:
                 return
-            self._idle.append(Worker(self.argv))
+            self._idle.append(Worker(self.spawn))
             self._cond.notify()
 
     def close(self) -> None:
-        """Stop every idle worker; busy ones are stopped when they come back."""
+        """Stop every idle worker of this process; busy ones are stopped when they come back."""
         with self._cond:
             self._closed = True
             idle, self._idle = self._idle, []
             self._cond.notify_all()
-        for w in idle:
-            w.kill()
+            mine = self._owner == os.getpid()
+        if mine:
+            for w in idle:
+                w.kill()
 
 
-def worker_argv(nq: str | None = None, void: str | None = None, void_graph: str | None = None) -> list[str]:
-    """The command line of one worker process."""
-    argv = [sys.executable, "-m", "netzwerke_kg.backends.worker"]
+def worker_argv(nq: str | None = None, void: str | None = None, void_graph: str | None = None,
+                memory_mb: int = 0, network: bool = False) -> tuple[str, ...]:
+    """The command line of one exec'd worker process (where fork is not available)."""
+    argv = [sys.executable, "-m", "netzwerke_kg.backends.worker", "--memory-mb", str(memory_mb)]
     if nq:
         argv += ["--nq", nq]
     if void and void_graph:
         argv += ["--void", void, "--void-graph", void_graph]
-    return argv
+    if network:
+        argv.append("--network")
+    return tuple(argv)

@@ -22,10 +22,10 @@ from netzwerke_kg.backends.base import (
     QuerySyntaxError,
     QueryTimeoutError,
 )
-from netzwerke_kg.backends.common import QueryRunner, manifest_graphs
+from netzwerke_kg.backends.common import QueryRunner, manifest_graphs, render
 from netzwerke_kg.backends.limits import explain_syntax_error
 from netzwerke_kg.config import Settings
-from netzwerke_kg.namespaces import prefixes
+from netzwerke_kg.namespaces import graph_iri, prefixes
 
 #: seconds the local syntax check may take (it runs on an empty store, see _check_syntax)
 SYNTAX_CHECK_SECONDS = 2.0
@@ -43,19 +43,24 @@ class RemoteBackend(QueryRunner, Backend):
     def __init__(self, settings: Settings):
         """Remember the endpoint and our graph IRIs (from dist/manifest.json when present)."""
         super().__init__(settings)
-        from netzwerke_kg.backends.pool import WorkerPool, worker_argv
+        import pyoxigraph as ox
+
+        from netzwerke_kg.backends.pool import Spawn, WorkerPool, worker_argv
         from netzwerke_kg.kg.build import read_manifest
 
         self.endpoint = settings.endpoint
         # None: no manifest, no scoping possible
         self.graphs = manifest_graphs(settings, read_manifest(settings.dist_dir) or {})
         # One empty-store worker checks syntax locally, so a syntax error reads the same on both backends.
-        self._syntax = WorkerPool(worker_argv(), 1)
+        # It runs untrusted text, so it is sandboxed like the embedded workers (no network).
+        self._syntax = WorkerPool(Spawn(store=ox.Store(), memory_mb=settings.query_memory_mb,
+                                        argv=worker_argv(memory_mb=settings.query_memory_mb)), 1)
 
     def _check_syntax(self, sparql: str) -> None:
         """Parse with pyoxigraph on an empty store; raise QuerySyntaxError with its message and position."""
         try:
-            answer = self._syntax.call({"op": "query", "sparql": sparql, "max_rows": 0}, SYNTAX_CHECK_SECONDS)
+            answer = self._syntax.call({"op": "query", "sparql": sparql, "max_rows": 0,
+                                        "base_iri": self.settings.base_iri}, SYNTAX_CHECK_SECONDS)
         except QueryTimeoutError:
             return  # it parsed and is busy evaluating (e.g. big VALUES blocks): syntax is fine
         if not answer.get("ok") and answer.get("kind") == "syntax":
@@ -71,12 +76,23 @@ class RemoteBackend(QueryRunner, Backend):
         sw.setTimeout(max(1, math.ceil(timeout)))
         if default_graphs is None and named_graphs is None and not info.has_dataset_clause and self.graphs:
             default_graphs = named_graphs = sorted(self.graphs)
+        elif (default_graphs is None) != (named_graphs is None):
+            # Protocol §2.1.4: given one dataset parameter, the other part of the dataset is empty.
+            # There is no way to send "no graphs", so name a graph that holds nothing.
+            empty = [graph_iri("empty", self.settings.base_iri)]
+            default_graphs, named_graphs = default_graphs or empty, named_graphs or empty
         for g in default_graphs or ():
             sw.addParameter("default-graph-uri", g)
         for g in named_graphs or ():
             sw.addParameter("named-graph-uri", g)
         sw.setQuery(sparql)
         return sw
+
+    def _execute(self, req: dict, info, timeout: float, trusted: bool) -> dict:
+        """Ask the endpoint (neutral terms back), then serialise here when the request asks."""
+        neutral = {"ok": True, **self._run(req["sparql"], info, req["default_graphs"], req["named_graphs"],
+                                           timeout, req["max_rows"])}
+        return render(neutral, **req["render"]) if "render" in req else neutral
 
     def _run(self, sparql, info, default_graphs, named_graphs, timeout, max_rows) -> dict:
         """Ask the endpoint; answers come back as neutral terms."""

@@ -1,10 +1,10 @@
 """The build: validate the sources, then write dist/ (dumps, VoID/DCAT, checksums, manifest) atomically.
 
-Atomic: everything is written into a fresh temporary directory next to ``out`` (same file system),
-which then replaces ``out`` in one renameat2(RENAME_EXCHANGE) on Linux, else by two renames (old
-away, new in); then the old tree is deleted. A failure or an interrupt (KeyboardInterrupt
-included) before the swap leaves ``out`` byte-for-byte as it was and removes the temporary
-directory.
+Atomic: every build is an immutable release directory ``dist/releases/<id>/``, written in full
+into a temporary directory beside it and renamed into place; only then does the ``dist/current``
+symlink switch to it, in one rename (kg.release). A failure or an interrupt (KeyboardInterrupt
+included) before the switch leaves the current release byte-for-byte as it was and removes the
+temporary directory.
 
 Deterministic: two builds of the same sources are byte-identical. Blank nodes become skolem IRIs
 (RDF 1.1 Concepts §3.5, ``{base}.well-known/genid/…``) named by a hash of their content and their
@@ -14,7 +14,6 @@ the ``issued`` timestamp never comes from the clock — see ``issued_time``.
 
 from __future__ import annotations
 
-import ctypes
 import gzip
 import hashlib
 import json
@@ -22,8 +21,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -34,7 +31,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
 from netzwerke_kg import __version__
-from netzwerke_kg.kg import dumps
+from netzwerke_kg.kg import dumps, release
 from netzwerke_kg.kg.skolem import from_ox, skolemised
 from netzwerke_kg.kg.sources import SourceError, SourceSet, discover, load_sources
 from netzwerke_kg.kg.void import DumpFile, describe, void_prefixes
@@ -388,7 +385,7 @@ def _build(root: Path, out: Path, base_iri: str | None) -> BuildResult:
     if source_hashes(root) != before:
         # what was validated must be what is published
         raise SourceError("the sources changed while building; nothing was written, build again")
-    _write_atomically(out, files)
+    release.publish(out, files)
     return BuildResult(out=out, manifest=json.loads(files["manifest.json"]), report=report,
                        issued_from=issued_from)
 
@@ -412,68 +409,11 @@ def _build_lock(out: Path):
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         for stale in sorted(parent.glob(f".{out.name}.new-*")) + sorted(parent.glob(f".{out.name}.old-*")):
-            shutil.rmtree(stale, ignore_errors=True)
+            shutil.rmtree(stale, ignore_errors=True)  # temp dirs of the flat layout before releases
+        release.clean_temporaries(out)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
-
-
-def _write_atomically(out: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into a temp dir beside ``out`` and swap it in; clean up on any failure."""
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        for name, data in sorted(files.items()):
-            with open(tmp / name, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp / name, 0o644)
-        os.chmod(tmp, 0o755)
-        _swap_in(tmp, out)
-    finally:
-        # after a successful swap tmp holds the previous build (or nothing); on failure, the new one
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _swap_in(new: Path, out: Path) -> None:
-    """Make ``new`` become ``out``; afterwards ``new`` holds the previous ``out`` (if any).
-
-    Where the kernel offers it, one renameat2(RENAME_EXCHANGE) swaps both trees in a single atomic
-    step, so readers never see ``out`` missing. Otherwise: rename the old tree away, rename the new
-    one in (putting the old one back if that fails).
-    """
-    if not out.exists():
-        os.rename(new, out)
-        return
-    if _exchange(new, out):
-        return
-    parked = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    try:
-        os.rename(out, parked / "previous")
-        try:
-            os.rename(new, out)
-        except BaseException:
-            os.rename(parked / "previous", out)
-            raise
-        os.rename(parked / "previous", new)  # so the caller's cleanup deletes the old tree
-    finally:
-        shutil.rmtree(parked, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two directories (Linux renameat2, RENAME_EXCHANGE); False if unsupported."""
-    if sys.platform != "linux":
-        return False
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    fn.restype = ctypes.c_int
-    at_fdcwd, rename_exchange = -100, 2
-    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 # --- staleness -----------------------------------------------------------------------------------

@@ -9,9 +9,16 @@ from netzwerke_kg.backends.base import Backend
 from netzwerke_kg.config import Settings
 
 
-def create_app(settings: Settings | None = None, backend: Backend | None = None) -> Flask:
-    """Build the web app from arguments; tests pass their own settings and backend."""
-    settings = settings or Settings.from_env()
+def create_app(settings: Settings | None = None, backend: Backend | None = None, *,
+               verify: bool = True) -> Flask:
+    """Build the web app from arguments; tests pass their own settings and backend.
+
+    ``verify=False`` skips the checksum check of the release (for tests that forge a release).
+    """
+    from netzwerke_kg.kg.release import pin
+
+    # One server serves one release: the current one, resolved and checksum-verified once, here.
+    settings = pin(settings or Settings.from_env(), check=verify)
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes

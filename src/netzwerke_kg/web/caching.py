@@ -1,11 +1,15 @@
-"""HTTP caching for crawlers and browsers: validators, 304, Cache-Control, gzip and Vary, app-wide.
+"""HTTP caching for crawlers and browsers: validators, 304, a response cache, Cache-Control, gzip and Vary.
 
-The data is read-only per release, so a GET answered with 200 stays valid until the next build:
-- a strong ``ETag`` (RFC 9110 §8.8.3) derived from the release hash (manifest ``release``), the
-  request URL (host, script root, path, query) and the negotiated variant (Content-Type,
-  Content-Language, Content-Encoding), plus a digest of the body when the body is buffered — so a
-  variant a view forgot to name in its headers can never share a tag with another one (strong
-  validators must change with every byte, §8.8.1);
+The server serves one immutable release (kg.release), so a GET answered with 200 is a function of
+the release, the URL and the request headers it varies on, and stays valid until the next build:
+- a strong ``ETag`` (RFC 9110 §8.8.3) derived from exactly those: the release hash (manifest
+  ``release``), the request URL (host, script root, path, query) and the variant's inputs (the
+  ``Accept``, ``Accept-Language`` and ``lang`` cookie values, and whether gzip is accepted). It
+  needs no body, so it is known **before** the view runs: a matching ``If-None-Match`` is answered
+  304 in ``before_request``, without a query or a template (``precondition``);
+- a **response cache** bounded in bytes (``ResponseCache``): the final bytes and headers of
+  cacheable 200 answers (pages, documents, GET query answers), keyed like the ETag, so a repeated
+  request is served from memory;
 - ``Last-Modified`` (§8.8.2) from the manifest's ``issued``;
 - ``304 Not Modified`` (§15.4.5) on ``If-None-Match`` (weak comparison, §13.1.2) or, only when
   there is no If-None-Match, ``If-Modified-Since`` (§13.1.3; precedence §13.2.2);
@@ -20,9 +24,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+import logging
+import threading
+from collections import OrderedDict
 from datetime import datetime, timezone
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.http import http_date, parse_date, parse_etags
 
 from netzwerke_kg.web.dumps import DOWNLOAD_MAX_AGE, issued_datetime, load_manifest
@@ -50,16 +58,129 @@ _TEXTUAL = {
 }
 
 
+log = logging.getLogger("netzwerke_kg.sparql")
+
+#: views that validate their own files (send_file) or must never be cached
+SELF_VALIDATED = {"static", "dumps.download_file", "sparql.health"}
+#: the largest single answer the response cache keeps (a bigger one would evict too much)
+CACHE_ENTRY_MAX = 4 * 1024 * 1024
+
+
+class ResponseCache:
+    """A thread-safe LRU of finished responses, bounded by the bytes it holds (bodies + headers)."""
+
+    def __init__(self, max_bytes: int):
+        """An empty cache holding at most ``max_bytes``."""
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[str, tuple[int, list, bytes, int, dict | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Response | None:
+        """A fresh Response rebuilt from the entry, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+        status, headers, body, _, record = entry
+        response = Response(body, status=status, headers=headers)
+        response.from_cache = True
+        if record is not None:
+            # The query log keeps one line per answered query, cache hits included (marked).
+            log.info(json.dumps({**record, "duration_ms": 0.0, "cache": "hit"}))
+        return response
+
+    def put(self, key: str, response: Response, record: dict | None = None) -> None:
+        """Keep ``response``'s final bytes and headers, evicting the least recently used."""
+        body = response.get_data()
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        cost = len(body) + sum(len(k) + len(v) for k, v in headers) + 200
+        if cost > min(CACHE_ENTRY_MAX, self.max_bytes):
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= old[3]
+            self._entries[key] = (response.status_code, headers, body, cost, record)
+            self.size += cost
+            while self.size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.size -= evicted[3]
+
+
 def register(app: Flask) -> None:
-    """Install the caching hook on ``app`` (static files are cached a day, see STATIC_MAX_AGE)."""
+    """Install the caching hooks on ``app`` (static files are cached a day, see STATIC_MAX_AGE)."""
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_MAX_AGE
+    settings = app.config["SETTINGS"]
+    app.extensions["netzwerke_kg.cache"] = ResponseCache(settings.cache_bytes) if settings.cache_bytes else None
+    app.before_request(precondition)
     app.after_request(apply_caching)
 
 
+def _variant_key() -> str | None:
+    """The release, URL and variant inputs of this GET/HEAD, hashed; None when it has no release."""
+    if request.method not in ("GET", "HEAD") or request.endpoint in SELF_VALIDATED:
+        return None
+    release = (load_manifest() or {}).get("release")
+    if release is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (str(release), request.url, request.headers.get("Accept", ""),
+                 request.headers.get("Accept-Language", ""), request.cookies.get("lang", ""),
+                 "gzip" if request.accept_encodings["gzip"] > 0 else ""):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()[:40]
+
+
+def precondition() -> Response | None:
+    """Before any view: 304 for a matching If-None-Match, else a cached answer, else None (run the view)."""
+    key = _variant_key()
+    if key is None:
+        return None
+    request.variant_key = key
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None and parse_etags(if_none_match).contains_weak(key):
+        # The tag names this release, URL and variant: it can only have come from a 200 we sent
+        # for exactly this request, and the release has not changed since (RFC 9110 §13.1.2).
+        response = Response(status=304)
+        response.set_etag(key)
+        response.vary.update(VARY)  # every cacheable view varies on these and on nothing else
+        response.cache_control.public = True
+        response.cache_control.max_age = PAGE_MAX_AGE
+        issued = issued_datetime(load_manifest())
+        if issued is not None:
+            response.headers["Last-Modified"] = http_date(issued)
+        response.from_cache = True
+        return response
+    cache = current_app.extensions.get("netzwerke_kg.cache")
+    return cache.get(key) if cache is not None else None
+
+
 def apply_caching(response: Response) -> Response:
-    """Add validators, answer 304, set Cache-Control, gzip and Vary on one response."""
+    """Add validators, answer 304, set Cache-Control, gzip and Vary on one response; keep it in the cache."""
     if request.method not in ("GET", "HEAD"):
         return response
+    if getattr(response, "from_cache", False):
+        if response.status_code == 200 and _not_modified(response):
+            response.status_code = 304
+            response.set_data(b"")
+        return response
+    response = _validated(response)
+    key = getattr(request, "variant_key", None)
+    cache = current_app.extensions.get("netzwerke_kg.cache")
+    if (cache is not None and key is not None and response.status_code == 200
+            and not response.is_streamed and not response.direct_passthrough
+            and "public" in response.headers.get("Cache-Control", "")):
+        cache.put(key, response, g.get("query_log"))
+    return response
+
+
+def _validated(response: Response) -> Response:
+    """The headers and validators of one freshly rendered response (and 304 when they match)."""
     if "*" not in response.vary:
         for name in VARY:
             response.vary.add(name)
@@ -83,7 +204,8 @@ def apply_caching(response: Response) -> Response:
         response.headers["Last-Modified"] = http_date(issued)
 
     compress = _should_gzip(response)
-    body = _buffered_body(response) if compress or response.get_etag()[0] is None else None
+    needs_body = response.get_etag()[0] is None and getattr(request, "variant_key", None) is None
+    body = _buffered_body(response) if compress or needs_body else None
     if compress and (body is None or len(body) < GZIP_MIN_BYTES):
         compress = False
 
@@ -94,7 +216,7 @@ def apply_caching(response: Response) -> Response:
         if compress:
             tag = f"{tag}-gzip"
     else:
-        tag = _release_etag(manifest, response, body, "gzip" if compress else "")
+        tag = getattr(request, "variant_key", None) or _body_etag(response, body, "gzip" if compress else "")
         weak = False
     if tag is not None:
         response.set_etag(tag, weak=weak)
@@ -149,24 +271,15 @@ def _buffered_body(response: Response) -> bytes | None:
     return response.get_data()
 
 
-def _release_etag(
-    manifest: dict | None, response: Response, body: bytes | None, coding: str
-) -> str | None:
-    """A strong tag from the release, the request URL, the variant (and the body if buffered)."""
-    release = (manifest or {}).get("release")
-    if release is None and body is None:
+def _body_etag(response: Response, body: bytes | None, coding: str) -> str | None:
+    """Without a release (a remote endpoint and no dist/): a strong tag from the URL, variant and body."""
+    if body is None:
         return None
     digest = hashlib.sha256()
-    for part in (
-        str(release),
-        request.url,
-        response.headers.get("Content-Type", ""),
-        response.headers.get("Content-Language", ""),
-        coding,
-    ):
+    for part in (request.url, response.headers.get("Content-Type", ""),
+                 response.headers.get("Content-Language", ""), coding):
         digest.update(part.encode("utf-8") + b"\0")
-    if body is not None:
-        digest.update(hashlib.sha256(body).digest())
+    digest.update(hashlib.sha256(body).digest())
     return digest.hexdigest()[:40]
 
 

@@ -12,6 +12,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from netzwerke_kg.backends.base import (
+    AnswerTooLargeError,
     BackendError,
     BackendUnavailableError,
     QueryRefusedError,
@@ -27,6 +28,7 @@ log = logging.getLogger("netzwerke_kg.web")
 STATUS = {
     QuerySyntaxError: 400,
     QueryRefusedError: 400,
+    AnswerTooLargeError: 413,
     UpdateRefusedError: 403,
     QueryTimeoutError: 503,
     BackendUnavailableError: 503,

@@ -30,6 +30,13 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, workers
             return 1
         if built is not None:
             print(built.summary().splitlines()[0])
+    from netzwerke_kg.kg.release import CorruptRelease, pin
+
+    try:
+        settings = pin(settings)  # every worker serves this one release, checked once here
+    except CorruptRelease as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
     base = f"http://{_url_host(host)}:{port}"
     backend = f"remote endpoint {settings.endpoint}" if settings.endpoint else f"embedded store from {settings.dist_dir}"
     print(f"netzwerke-kg serving {backend}")
@@ -86,19 +93,34 @@ def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> int:
                 # gunicorn 23+ opens a control socket at one fixed path per user; two servers
                 # (or a test run next to `make serve`) would fight over it, and we do not use it.
                 "control_socket_disable": True,
+                # The app (and the release's store) is built once in the master, then forked:
+                # every web worker and every query worker shares the store copy-on-write.
+                "preload_app": True,
+                "post_fork": _post_fork,
             }
             for key, value in options.items():
                 if key in self.cfg.settings:  # older gunicorn has no control socket
                     self.cfg.set(key, value)
 
         def load(self):
-            """The WSGI app, built by the factory in each worker."""
+            """The WSGI app, built by the factory once, in the master (preload_app)."""
             import logging
 
             from netzwerke_kg.web import create_app
 
             logging.basicConfig(level=logging.INFO, format="%(message)s")
-            return create_app(settings)
+            _APPS.append(create_app(settings))
+            return _APPS[-1]
 
     Application().run()
     return 0
+
+
+#: the app built in the gunicorn master (one per serve call)
+_APPS: list = []
+
+
+def _post_fork(server, worker) -> None:
+    """gunicorn hook, in each new web worker: start its own query workers, forked from it."""
+    for app in _APPS:
+        app.extensions["netzwerke_kg.backend"].after_fork()

@@ -14,7 +14,7 @@ import logging
 import time
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import BackendError
@@ -199,6 +199,8 @@ def _answer(sparql: str, params: dict):
         raise
     response = Response(result.body, status=200, content_type=results.content_type(media))
     response.headers["Vary"] = "Accept"
+    if info.volatile:
+        response.headers["Cache-Control"] = "no-store"  # NOW(), RAND() …: a new answer every time
     if result.rows is not None:
         response.headers["X-Result-Rows"] = str(result.rows)
     response.headers["X-Row-Limit"] = str(settings.max_rows)
@@ -215,6 +217,7 @@ def _log(form, status, rows, started, backend, **extra) -> None:
     record = {"event": "sparql-query", "form": form, "status": status, "rows": rows,
               "duration_ms": round((time.monotonic() - started) * 1000, 1), "backend": backend.name}
     record.update(extra)
+    g.query_log = record  # kept with a cached answer, so its hits are logged too (web/caching.py)
     log.info(json.dumps(record))
 
 
