@@ -122,6 +122,40 @@ def _tokens(text: str):
         yield kind, value, m.start()
 
 
+#: characters IRIREF excludes (SPARQL 1.1 Query §19.8 [139])
+_NOT_IN_IRI = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
+_STRING_PART = re.compile(rf"{_ESCAPE}|\\.|.", re.DOTALL)
+_ECHAR = {'"': '\\"', "'": "\\'", "\\": "\\\\", "\n": "\\n", "\r": "\\r"}
+
+
+def canonical(text: str) -> str:
+    """The query with comments dropped and every ``\\u``/``\\U`` escape written out, for another engine.
+
+    Engines disagree on where escapes are decoded (SPARQL 1.1 Query §19.2 says before parsing;
+    Oxigraph decodes inside IRIs and strings only). Without escapes and comments, both readings
+    are the one this module checked. An escape that would decode to a character an IRI cannot
+    hold is refused.
+    """
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind, value = m.lastgroup, m.group()
+        if kind == "comment":
+            continue
+        if kind == "iri" and "\\" in value:
+            body = unescape(value[1:-1])
+            if any(c in _NOT_IN_IRI for c in body):
+                raise QueryRefusedError(f"The IRI {value[:80]} decodes to characters an IRI may not contain.")
+            value = f"<{body}>"
+        elif kind == "string" and ("\\u" in value or "\\U" in value):
+            quote = 3 if value[:3] in ("\'\'\'", '\"\"\"') else 1
+            parts = _STRING_PART.findall(value[quote:-quote])
+            body = "".join(_ECHAR.get(unescape(p), unescape(p)) if p[:2] in ("\\u", "\\U") else p
+                           for p in parts)
+            value = value[:quote] + body + value[-quote:]
+        out.append(value)
+    return "".join(out)
+
+
 def _hidden_service(kind: str, value: str) -> bool:
     """True when a token that is not the plain SERVICE keyword could still be read as one."""
     if kind == "word":

@@ -23,7 +23,7 @@ from netzwerke_kg.backends.base import (
     QueryTimeoutError,
 )
 from netzwerke_kg.backends.common import QueryRunner, manifest_graphs, render
-from netzwerke_kg.backends.limits import explain_syntax_error
+from netzwerke_kg.backends.limits import canonical, explain_syntax_error
 from netzwerke_kg.config import Settings
 from netzwerke_kg.namespaces import graph_iri, prefixes
 
@@ -89,8 +89,15 @@ class RemoteBackend(QueryRunner, Backend):
         return sw
 
     def _execute(self, req: dict, info, timeout: float, trusted: bool) -> dict:
-        """Ask the endpoint (neutral terms back), then serialise here when the request asks."""
-        neutral = {"ok": True, **self._run(req["sparql"], info, req["default_graphs"], req["named_graphs"],
+        """Ask the endpoint (neutral terms back), then serialise here when the request asks.
+
+        Untrusted text goes out in its canonical form (limits.canonical: no comments, no escapes),
+        so the engine cannot read it otherwise than the checks did.
+        """
+        if not trusted:  # our own queries parse; a user's get the local parser's message
+            self._check_syntax(req["sparql"])
+        sparql = req["sparql"] if trusted else canonical(req["sparql"])
+        neutral = {"ok": True, **self._run(sparql, info, req["default_graphs"], req["named_graphs"],
                                            timeout, req["max_rows"])}
         return render(neutral, **req["render"]) if "render" in req else neutral
 
@@ -98,7 +105,6 @@ class RemoteBackend(QueryRunner, Backend):
         """Ask the endpoint; answers come back as neutral terms."""
         from SPARQLWrapper import JSON, TURTLE
 
-        self._check_syntax(sparql)
         sw = self._wrapper(sparql, info, default_graphs, named_graphs, timeout)
         graph = info.is_graph
         sw.setReturnFormat(TURTLE if graph else JSON)
