@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from netzwerke_kg.backends import sandbox, worker
 from netzwerke_kg.backends.base import AnswerTooLargeError, BackendUnavailableError, QueryTimeoutError
 from netzwerke_kg.backends.worker import _HEADER, write_frame
 
@@ -59,7 +60,11 @@ class _Forked:
     """A forked worker: the bits of subprocess.Popen the pool uses."""
 
     def __init__(self, spawn: Spawn):
-        """Fork; the child confines itself and serves on two pipes until the parent closes them."""
+        """Fork; the child confines itself and serves on two pipes until the parent closes them.
+
+        Everything the child runs is imported before the fork, so it never needs the import lock
+        that another thread of the web worker might have held at that moment.
+        """
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         parent = os.getpid()
@@ -70,8 +75,6 @@ class _Forked:
                 os.dup2(req_r, 0)
                 os.dup2(resp_w, 1)
                 os.closerange(3, _max_fd())  # no listening sockets, no other workers' pipes
-                from netzwerke_kg.backends import sandbox, worker
-
                 ready = sandbox.confine(parent, spawn.memory_mb, network=spawn.network)
                 code = worker.serve(spawn.store, os.fdopen(0, "rb"), os.fdopen(1, "wb"), ready)
             except BaseException:  # noqa: BLE001 - a child must never return into the web worker
