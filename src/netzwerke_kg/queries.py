@@ -186,7 +186,7 @@ SELECT ?member ?ms ?role ?start ?end ?lat ?long WHERE {{
   OPTIONAL {{ ?ms schema:startDate ?start }}
   OPTIONAL {{ ?ms schema:endDate ?end }}
   OPTIONAL {{ ?member geo:lat ?lat ; geo:long ?long }}
-}} ORDER BY ?member ?ms""")
+}} ORDER BY ?member ?ms ?role ?start ?end ?lat ?long""")
         return _first_per(rows, "ms")
 
     def memberships_of(self, member: str) -> list[dict]:
@@ -197,7 +197,7 @@ SELECT ?network ?ms ?role ?start ?end WHERE {{
   OPTIONAL {{ ?ms org:role ?role }}
   OPTIONAL {{ ?ms schema:startDate ?start }}
   OPTIONAL {{ ?ms schema:endDate ?end }}
-}} ORDER BY ?network ?ms""")
+}} ORDER BY ?network ?ms ?role ?start ?end""")
         return _first_per(rows, "ms")
 
     def coordinates(self, iris=None) -> list[dict]:
@@ -209,7 +209,7 @@ SELECT ?network ?ms ?role ?start ?end WHERE {{
                 return []
             values = "VALUES ?place { " + " ".join(iri_ref(i) for i in iris) + " }"
         rows = self._select(f"""
-SELECT ?place ?lat ?long WHERE {{ {values} ?place geo:lat ?lat ; geo:long ?long . }} ORDER BY ?place""")
+SELECT ?place ?lat ?long WHERE {{ {values} ?place geo:lat ?lat ; geo:long ?long . }} ORDER BY ?place ?lat ?long""")
         out = []
         for r in _first_per(rows, "place"):
             try:
@@ -241,7 +241,7 @@ SELECT DISTINCT ?thing ?via ?source ?url ?issued ?retrieved WHERE {{
   OPTIONAL {{ ?source schema:url ?url }}
   OPTIONAL {{ ?source dcterms:issued ?issued }}
   OPTIONAL {{ ?source nkg:retrievedOn ?retrieved }}
-}} ORDER BY ?thing ?source""")
+}} ORDER BY ?thing ?source ?via ?url ?issued ?retrieved""")
         seen, out = set(), []
         for r in rows:
             key = (r["thing"], r["source"])
@@ -260,7 +260,7 @@ SELECT ?claim ?property ?value ?date ?approx ?source ?comment WHERE {{
   OPTIONAL {{ ?claim nkg:approximate ?approx }}
   OPTIONAL {{ ?claim prov:wasDerivedFrom ?source }}
   OPTIONAL {{ ?claim rdfs:comment ?comment }}
-}} ORDER BY ?property ?date ?claim""")
+}} ORDER BY ?property ?date ?claim ?value ?approx ?source ?comment""")
         return _first_per(rows, "claim")
 
     def disagreements(self, iri: str) -> list[dict]:
@@ -277,7 +277,7 @@ SELECT ?d ?claim ?subject ?property ?value ?date ?approx ?source WHERE {{
   OPTIONAL {{ ?claim dcterms:date ?date }}
   OPTIONAL {{ ?claim nkg:approximate ?approx }}
   OPTIONAL {{ ?claim prov:wasDerivedFrom ?source }}
-}} ORDER BY ?d ?date ?claim""")
+}} ORDER BY ?d ?date ?claim ?subject ?property ?value ?approx ?source""")
         grouped: dict = {}
         for r in _first_per(rows, "claim", also="d"):
             grouped.setdefault(r["d"], []).append(r)

@@ -70,6 +70,8 @@ def render(neutral: dict, *, media_type: str, graph_form: str | None, cap: int |
             "media_type": media_type}
 
 
+#: words that make even one of our own queries go through the full check
+_CHECK_ANYWAY = re.compile(r"service|from", re.IGNORECASE)
 #: the form keyword of one of our own queries (after its PREFIX lines, which never contain one)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
@@ -124,9 +126,10 @@ class QueryRunner:
     def _answer(self, sparql, default_graph_uris=(), named_graph_uris=(), timeout=None, max_rows=None,
                 render_as: dict | None = None, trusted: bool = True):
         """Check (untrusted text only), build the request, execute; (info, checked reply)."""
-        # Our own queries (queries.py) name no dataset, no SERVICE and no update: lexing them on
-        # every page would cost more than running them.
-        if trusted:
+        # Our own queries (queries.py) name no dataset and no SERVICE: lexing them on every page
+        # would cost more than running them. One that mentions either is checked like a user's,
+        # so a careless caller splicing text into a query can still not call out.
+        if trusted and not _CHECK_ANYWAY.search(sparql):
             found = _FORM.search(sparql)
             info = QueryInfo(form=found.group(1).upper() if found else None)
         else:
