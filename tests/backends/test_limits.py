@@ -85,3 +85,29 @@ def test_undeclared_prefix(query, expected):
     from netzwerke_kg.backends.limits import undeclared_prefix
 
     assert undeclared_prefix(query) == expected
+
+
+def test_deep_nesting_is_refused_before_the_parser_overflows():
+    """50,000 nested brackets would overflow the engine's recursive parser: a clear refusal instead."""
+    from netzwerke_kg.backends.limits import MAX_NESTING
+
+    deep = "SELECT * { FILTER(" + "(" * 50_000 + "1" + ")" * 50_000 + ") }"
+    with pytest.raises(QueryRefusedError, match="levels deep"):
+        check_query(inspect_query(deep))
+    fine = "SELECT * " + "{" * (MAX_NESTING - 1) + "}" * (MAX_NESTING - 1)
+    check_query(inspect_query(fine))
+
+
+@pytest.mark.parametrize("size", [20_000, 80_000])
+def test_the_lexer_is_linear_on_inputs_that_made_the_old_one_quadratic(size):
+    """'a.a.a…', '"\\"\\"…', '<a<a…': the token count grows with the input, no rescans.
+
+    Counted, not timed: each character is visited a bounded number of times, so the number of
+    tokens for twice the input is about twice as many (timings live in bench/).
+    """
+    from netzwerke_kg.backends.limits import _tokens
+
+    for unit in ("a.", "<a", "?a<", "a-", "1."):
+        small = sum(1 for _ in _tokens(unit * size))
+        large = sum(1 for _ in _tokens(unit * size * 2))
+        assert large <= 2 * small + 2, unit
