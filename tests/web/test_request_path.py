@@ -166,3 +166,23 @@ def test_the_server_pins_the_current_release(rebuilt):
         assert app.config["SETTINGS"].dist_dir == pinned != current_dir(dist)
     finally:
         app.extensions["netzwerke_kg.backend"].close()
+
+
+def test_serve_refuses_a_damaged_release_naming_the_file(built_dist, root, tmp_path, capsys):
+    """A flipped byte in the N-Quads: `serve` exits 4 before starting gunicorn, naming the file."""
+    import os
+    import shutil
+
+    from netzwerke_kg.web.server import serve
+
+    dist = tmp_path / "dist"
+    shutil.copytree(built_dist, dist, symlinks=True)
+    nq = current_dir(dist) / "netzwerke-kg.nq"
+    data = bytearray(nq.read_bytes())
+    data[len(data) // 3] ^= 0x20
+    os.chmod(nq, 0o644)
+    nq.write_bytes(bytes(data))
+    settings = Settings(root=root, dist=dist, endpoint="http://127.0.0.1:9/sparql")  # no rebuild attempt
+    assert serve(settings, port=1) == 4
+    err = capsys.readouterr().err
+    assert "netzwerke-kg.nq" in err and "checksum" in err
