@@ -24,12 +24,6 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["netzwerke_kg.backend"] = backend or create_backend(settings)
 
-    if settings.trust_proxy:
-        # Honour X-Forwarded-For/Proto/Host/Prefix only when told a trusted proxy is in front.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
-
     # Imported on use: importing one web module (say web.iris) need not load every blueprint.
     from netzwerke_kg.web import browse, caching, dumps, errors, meta, resources, security, sparql
 
@@ -37,6 +31,12 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     for module in (sparql, resources, browse, dumps, meta):
         app.register_blueprint(module.bp)
     # Cross-cutting response hooks: caching headers, then security headers and CORS.
-    caching.register(app)
+    caching.register(app)  # also puts the response cache in front of the app (WSGI)
     security.register(app)
+    if settings.trust_proxy:
+        # Honour X-Forwarded-For/Proto/Host/Prefix only when told a trusted proxy is in front;
+        # outermost, so the response cache keys on the host and scheme the client used.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     return app

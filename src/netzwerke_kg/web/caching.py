@@ -26,12 +26,13 @@ import gzip
 import hashlib
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from datetime import datetime, timezone
 
 from flask import Flask, Response, current_app, g, request
-from werkzeug.http import http_date, parse_date, parse_etags
+from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
 
 from netzwerke_kg.web.dumps import DOWNLOAD_MAX_AGE, issued_datetime, load_manifest
 
@@ -67,18 +68,45 @@ CACHE_ENTRY_MAX = 4 * 1024 * 1024
 
 
 class ResponseCache:
-    """A thread-safe LRU of finished responses, bounded by the bytes it holds (bodies + headers)."""
+    """A thread-safe LRU of finished responses, bounded by the bytes it holds (bodies + headers).
 
-    def __init__(self, max_bytes: int):
-        """An empty cache holding at most ``max_bytes``."""
+    It sits in front of Flask as WSGI middleware (``__call__``): a hit costs a hash of the
+    request's variant inputs and a dictionary lookup, no routing, no view, no hooks.
+    """
+
+    def __init__(self, max_bytes: int, app=None, release: str | None = None):
+        """An empty cache holding at most ``max_bytes``, in front of the WSGI ``app``."""
         self.max_bytes = max_bytes
+        self.app = app
+        self.release = release
         self.size = 0
         self.hits = self.misses = 0
-        self._entries: OrderedDict[str, tuple[int, list, bytes, int, dict | None]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[str, list, bytes, int, dict | None]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Response | None:
-        """A fresh Response rebuilt from the entry, or None."""
+    def __call__(self, environ, start_response):
+        """WSGI: answer a GET/HEAD from the cache (200, or 304 on a matching If-None-Match)."""
+        # If-Modified-Since alone and Range need the full rules (_not_modified, send_file): Flask.
+        plain = "HTTP_RANGE" not in environ and ("HTTP_IF_MODIFIED_SINCE" not in environ
+                                                 or "HTTP_IF_NONE_MATCH" in environ)
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and self.release is not None and plain:
+            key = variant_key(environ, self.release)
+            environ["netzwerke_kg.variant"] = key
+            entry = self._lookup(key)
+            if entry is not None:
+                status, headers, body, _, record = entry
+                if record is not None:
+                    # The query log keeps one line per answered query, cache hits included (marked).
+                    log.info(json.dumps({**record, "duration_ms": 0.0, "cache": "hit"}))
+                if _matches(environ.get("HTTP_IF_NONE_MATCH"), key):
+                    start_response("304 Not Modified", [h for h in headers if h[0] != "Content-Length"])
+                    return [b""]
+                start_response(status, headers)
+                return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        return self.app(environ, start_response)
+
+    def _lookup(self, key: str):
+        """The entry for ``key`` (now the most recently used), or None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -86,18 +114,21 @@ class ResponseCache:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-        status, headers, body, _, record = entry
-        response = Response(body, status=status, headers=headers)
-        response.from_cache = True
-        if record is not None:
-            # The query log keeps one line per answered query, cache hits included (marked).
-            log.info(json.dumps({**record, "duration_ms": 0.0, "cache": "hit"}))
-        return response
+            return entry
+
+    def get(self, key: str) -> Response | None:
+        """The entry as a Response (for tests and tools), or None."""
+        entry = self._lookup(key)
+        if entry is None:
+            return None
+        status, headers, body, _, _ = entry
+        return Response(body, status=status, headers=headers)
 
     def put(self, key: str, response: Response, record: dict | None = None) -> None:
         """Keep ``response``'s final bytes and headers, evicting the least recently used."""
         body = response.get_data()
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        headers = [(k, v) for k, v in response.headers.items() if k != "Content-Length"]
+        headers.append(("Content-Length", str(len(body))))
         cost = len(body) + sum(len(k) + len(v) for k, v in headers) + 200
         if cost > min(CACHE_ENTRY_MAX, self.max_bytes):
             return
@@ -105,7 +136,7 @@ class ResponseCache:
             old = self._entries.pop(key, None)
             if old is not None:
                 self.size -= old[3]
-            self._entries[key] = (response.status_code, headers, body, cost, record)
+            self._entries[key] = (response.status, headers, body, cost, record)
             self.size += cost
             while self.size > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)
@@ -113,37 +144,66 @@ class ResponseCache:
 
 
 def register(app: Flask) -> None:
-    """Install the caching hooks on ``app`` (static files are cached a day, see STATIC_MAX_AGE)."""
+    """Install the caching hooks on ``app``, and the response cache in front of it (WSGI)."""
+    from netzwerke_kg.kg.build import read_manifest
+
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_MAX_AGE
     settings = app.config["SETTINGS"]
-    app.extensions["netzwerke_kg.cache"] = ResponseCache(settings.cache_bytes) if settings.cache_bytes else None
+    # The app serves one release (kg.release.pin): its id is fixed for the app's life.
+    release = (read_manifest(settings.dist_dir) or {}).get("release")
+    app.config["RELEASE"] = release
+    cache = None
+    if settings.cache_bytes:
+        cache = ResponseCache(settings.cache_bytes, app.wsgi_app, release)
+        app.wsgi_app = cache
+    app.extensions["netzwerke_kg.cache"] = cache
     app.before_request(precondition)
     app.after_request(apply_caching)
 
 
+def variant_key(environ: dict, release: str) -> str:
+    """The release, URL and variant inputs of a GET/HEAD, hashed: the ETag and the cache key.
+
+    Read straight off the WSGI environ (scheme, host, path, query string, ``Accept``,
+    ``Accept-Language``, the ``lang`` cookie and whether gzip is accepted), so the response cache
+    in front of Flask and the hooks inside it compute the same value.
+    """
+    cookie = environ.get("HTTP_COOKIE", "")
+    lang = _LANG_COOKIE.search(cookie).group(1) if "lang=" in cookie and _LANG_COOKIE.search(cookie) else ""
+    encoding = environ.get("HTTP_ACCEPT_ENCODING", "")
+    gzip_ok = "gzip" in encoding and parse_accept_header(encoding)["gzip"] > 0
+    parts = (release, environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", environ.get("SERVER_NAME", "")),
+             environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+             environ.get("HTTP_ACCEPT", ""), environ.get("HTTP_ACCEPT_LANGUAGE", ""), lang,
+             "gzip" if gzip_ok else "")
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:40]
+
+
+_LANG_COOKIE = re.compile(r"(?:^|;)\s*lang=([^;]*)")
+
+
+def _matches(if_none_match: str | None, tag: str) -> bool:
+    """If-None-Match names ``tag`` (weak comparison, RFC 9110 §13.1.2) or is "*"."""
+    return if_none_match is not None and parse_etags(if_none_match).contains_weak(tag)
+
+
 def _variant_key() -> str | None:
-    """The release, URL and variant inputs of this GET/HEAD, hashed; None when it has no release."""
+    """This request's variant key (see variant_key), or None where validators come from elsewhere."""
     if request.method not in ("GET", "HEAD") or request.endpoint in SELF_VALIDATED:
         return None
-    release = (load_manifest() or {}).get("release")
+    release = current_app.config.get("RELEASE")
     if release is None:
         return None
-    digest = hashlib.sha256()
-    for part in (str(release), request.url, request.headers.get("Accept", ""),
-                 request.headers.get("Accept-Language", ""), request.cookies.get("lang", ""),
-                 "gzip" if request.accept_encodings["gzip"] > 0 else ""):
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    return digest.hexdigest()[:40]
+    return request.environ.get("netzwerke_kg.variant") or variant_key(request.environ, release)
 
 
 def precondition() -> Response | None:
-    """Before any view: 304 for a matching If-None-Match, else a cached answer, else None (run the view)."""
+    """Before any view: 304 for a matching If-None-Match (no query, no template), else None."""
     key = _variant_key()
     if key is None:
         return None
     request.variant_key = key
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None and parse_etags(if_none_match).contains_weak(key):
+    if _matches(request.headers.get("If-None-Match"), key):
         # The tag names this release, URL and variant: it can only have come from a 200 we sent
         # for exactly this request, and the release has not changed since (RFC 9110 §13.1.2).
         response = Response(status=304)
@@ -156,8 +216,7 @@ def precondition() -> Response | None:
             response.headers["Last-Modified"] = http_date(issued)
         response.from_cache = True
         return response
-    cache = current_app.extensions.get("netzwerke_kg.cache")
-    return cache.get(key) if cache is not None else None
+    return None
 
 
 def apply_caching(response: Response) -> Response:
@@ -165,9 +224,6 @@ def apply_caching(response: Response) -> Response:
     if request.method not in ("GET", "HEAD"):
         return response
     if getattr(response, "from_cache", False):
-        if response.status_code == 200 and _not_modified(response):
-            response.status_code = 304
-            response.set_data(b"")
         return response
     response = _validated(response)
     key = getattr(request, "variant_key", None)
