@@ -182,3 +182,22 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_workers_started_from_a_short_lived_thread_outlive_it(built_dist, root):
+    """PDEATHSIG follows the forking *thread*: workers started by a request thread (werkzeug makes
+    one per request) must not die when that thread ends, so a spawner thread forks them all."""
+    import threading
+
+    b = EmbeddedBackend(Settings(root=root, dist=built_dist, query_workers=1))
+    try:
+        t = threading.Thread(target=lambda: b.query("ASK {}", "application/sparql-results+json"))
+        t.start()
+        t.join(30)
+        pid = b.pool._idle[0].proc.pid
+        time.sleep(0.5)
+        assert _alive(pid)
+        assert b.query("ASK { ?s ?p ?o }", "application/sparql-results+json").body
+        assert b.pool._idle[0].proc.pid == pid
+    finally:
+        b.close()

@@ -122,6 +122,56 @@ def _max_fd() -> int:
         return 4096
 
 
+class _Spawner:
+    """One long-lived thread per process that forks every worker.
+
+    PR_SET_PDEATHSIG fires when the *thread* that forked a child exits, not only its process: a
+    worker forked from a request thread (werkzeug starts one per request, gunicorn replaces its
+    threads) would be killed with it. Forking from this thread, which lives as long as the
+    process, makes "dies with its parent" mean the process.
+    """
+
+    _lock = threading.Lock()
+    _instance: "_Spawner | None" = None
+
+    def __init__(self):
+        """Start the thread."""
+        self.pid = os.getpid()
+        self._jobs: list = []
+        self._cond = threading.Condition()
+        threading.Thread(target=self._run, name="query-worker-spawner", daemon=True).start()
+
+    @classmethod
+    def fork(cls, spawn: Spawn) -> "_Forked":
+        """A worker forked by this process's spawner thread (started on first use, per process)."""
+        with cls._lock:
+            if cls._instance is None or cls._instance.pid != os.getpid():
+                cls._instance = cls()
+            spawner = cls._instance
+        done = threading.Event()
+        job = {"spawn": spawn, "done": done}
+        with spawner._cond:
+            spawner._jobs.append(job)
+            spawner._cond.notify()
+        done.wait()
+        if "error" in job:
+            raise job["error"]
+        return job["proc"]
+
+    def _run(self) -> None:
+        """Fork what is asked for, forever."""
+        while True:
+            with self._cond:
+                while not self._jobs:
+                    self._cond.wait()
+                job = self._jobs.pop(0)
+            try:
+                job["proc"] = _Forked(job["spawn"])
+            except OSError as exc:
+                job["error"] = BackendUnavailableError(f"cannot start a query worker: {exc}")
+            job["done"].set()
+
+
 class Worker:
     """One worker process and its pipes."""
 
@@ -129,7 +179,7 @@ class Worker:
         """Start the process; it becomes usable once its ready frame has been read."""
         self.max_frame = spawn.max_frame
         if spawn.store is not None and hasattr(os, "fork"):
-            self.proc = _Forked(spawn)
+            self.proc = _Spawner.fork(spawn)
         else:
             self.proc = subprocess.Popen(
                 list(spawn.argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
@@ -243,6 +293,10 @@ class WorkerPool:
             raise BackendUnavailableError(
                 "The query workers are still loading the store; try again in a moment."
             ) from None
+        except WorkerDied as exc:
+            self._replace(worker)
+            raise BackendUnavailableError(f"A query worker failed to start ({exc}); it has been "
+                                          "replaced. Try again.") from None
         except BaseException:
             self._replace(worker)
             raise
