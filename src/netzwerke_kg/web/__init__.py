@@ -31,6 +31,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     for module in (sparql, resources, browse, dumps, meta):
         app.register_blueprint(module.bp)
     # Cross-cutting response hooks: caching headers, then security headers and CORS.
+    from netzwerke_kg.web import lists  # lists with JSON/CSV twins (issue #11)
+    app.register_blueprint(lists.bp)
     caching.register(app)  # also puts the response cache in front of the app (WSGI)
     security.register(app)
     if settings.trust_proxy:
