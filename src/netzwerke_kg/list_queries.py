@@ -320,7 +320,7 @@ class Param:
     """One parameter of a stored query: its name, what it is, whether it must be given."""
 
     name: str
-    kind: str  # network | city | place | date | int | lang
+    kind: str  # network | place | subject | date | int | lang
     required: bool = False
     default: str | None = None
     description: str = ""
@@ -352,7 +352,7 @@ def values_block(bindings: list[tuple[str, str | None]]) -> str:
 
 def term_for(kind: str, value: str) -> str:
     """The SPARQL term for a validated parameter value: an IRI reference or a string literal."""
-    if kind in ("network", "city", "place"):
+    if kind in ("network", "place", "subject"):
         return iri_ref(value)
     if kind == "int":
         return str(int(value))
@@ -435,7 +435,7 @@ SELECT ?year ?network ?networkLabel ?founded ?joined WHERE {
         "disagreements", "Claims where sources disagree",
         "Every claim of every recorded disagreement: what it is about, the value, the claim's date, "
         "the source and the source's own date.",
-        (Param("about", "place", description="only disagreements about this resource (slug or IRI)"),
+        (Param("about", "subject", description="only disagreements about this resource (slug or IRI)"),
          Param("lang", "lang", default="en", description="label language, en or de")),
         """
 SELECT ?topic ?topicLabel ?about ?claim ?value ?date ?source ?sourceDate WHERE {
@@ -484,6 +484,6 @@ def stored_text(base: str, name: str, params: dict[str, str | None]) -> str:
 
 
 def run_stored(backend: Backend, base: str, name: str, params: dict[str, str | None]) -> list[dict]:
-    """Rows of stored query ``name`` (strings; unbound names absent) for validated ``params``."""
-    return [{k: str(v) for k, v in r.items() if v is not None}
+    """Rows of stored query ``name`` (rdflib terms; unbound names absent) for validated ``params``."""
+    return [{k: v for k, v in r.items() if v is not None}
             for r in backend.select(stored_text(base, name, params))]

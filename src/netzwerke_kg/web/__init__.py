@@ -33,6 +33,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     # Cross-cutting response hooks: caching headers, then security headers and CORS.
     from netzwerke_kg.web import lists  # lists with JSON/CSV twins (issue #11)
     app.register_blueprint(lists.bp)
+    from netzwerke_kg.web import api  # stored queries as a stable API (issue #11)
+    app.register_blueprint(api.bp)
     caching.register(app)  # also puts the response cache in front of the app (WSGI)
     security.register(app)
     if settings.trust_proxy:
