@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     app.register_blueprint(lists.bp)
     from netzwerke_kg.web import api  # stored queries as a stable API (issue #11)
     app.register_blueprint(api.bp)
+    from netzwerke_kg.web import openapi  # /openapi.json: OpenAPI 3.1 of the lists and stored queries
+    app.register_blueprint(openapi.bp)
     caching.register(app)  # also puts the response cache in front of the app (WSGI)
     security.register(app)
     if settings.trust_proxy:

@@ -97,8 +97,12 @@ class Page:
     next: str | None
 
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9._/-]{0,199}$")
-_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]{1,500}$")
+#: a filter value naming an IRI: its slug, or the IRI itself (the OpenAPI document publishes both)
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9._/-]{0,199}$"
+IRI_PATTERN = r"^https?://[^\s<>\"{}|\\^`]{1,480}$"
+YEAR_PATTERN = r"^-?[0-9]{4}$"
+_SLUG = re.compile(SLUG_PATTERN)
+_IRI = re.compile(IRI_PATTERN)
 #: the most rows one page may ask for
 MAX_SIZE = 1000
 DEFAULT_SIZE = 50
@@ -114,6 +118,8 @@ def token(value) -> str:
 def parse(spec: ListSpec, args, default_size: int | None = DEFAULT_SIZE) -> Selection:
     """Read filters, ``sort``, ``size`` and ``next`` from request args (a MultiDict); BadParameter
     names the first unusable one."""
+    if "lang" in args and args["lang"] not in ("en", "de"):
+        raise BadParameter("lang", "must be en or de")
     filters: dict[str, list[str]] = {}
     for facet in spec.facets:
         values = [v.strip() for v in args.getlist(facet.param)]
@@ -146,9 +152,9 @@ def _check_value(facet: Facet, value: str) -> None:
     """Refuse a filter value that cannot name anything in this facet."""
     if facet.choices and value not in facet.choices:
         raise BadParameter(facet.param, f"{value[:60]!r} is not one of {', '.join(facet.choices)}")
-    if facet.kind == "year" and not re.fullmatch(r"-?\d{4}", value):
+    if facet.kind == "year" and not re.fullmatch(YEAR_PATTERN, value):
         raise BadParameter(facet.param, f"{value[:60]!r} is not a year (YYYY)")
-    if facet.kind == "iri" and not (_SLUG.match(value) or _IRI.match(value)) or ".." in value:
+    if facet.kind == "iri" and not (_SLUG.fullmatch(value) or _IRI.fullmatch(value)):
         raise BadParameter(facet.param, f"{value[:60]!r} is neither a slug nor an IRI")
     if len(value) > 500:
         raise BadParameter(facet.param, "longer than 500 characters")
