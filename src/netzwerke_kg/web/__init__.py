@@ -37,6 +37,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     app.register_blueprint(api.bp)
     from netzwerke_kg.web import openapi  # /openapi.json: OpenAPI 3.1 of the lists and stored queries
     app.register_blueprint(openapi.bp)
+    from netzwerke_kg.web import pictures  # overlap, timeline and map of all networks (issue #11)
+    app.register_blueprint(pictures.bp)
     caching.register(app)  # also puts the response cache in front of the app (WSGI)
     security.register(app)
     if settings.trust_proxy:
