@@ -289,3 +289,185 @@ def vocab_annotation(iri: str) -> dict | None:
     en, de, comment_en, comment_de = entry
     comments = {k: v for k, v in (("en", comment_en), ("de", comment_de)) if v}
     return {"label": {"en": en, "de": de}, "comment": comments, "parts": []}
+
+
+# --- lists, stored queries and pictures (web/lists, web/api.py, web/pictures.py; issue #11) ---------
+_DE.update({
+    "A city's timeline": "Zeitleiste einer Stadt",
+    "About": "Betrifft",
+    "Answer": "Antwort",
+    "Approximate": "Ungefähr",
+    "Cite": "Zitieren",
+    "Cited by": "Zitiert von",
+    "Cities and regions": "Städte und Regionen",
+    "Cities and regions that are or were members of at least ``min`` networks, with how many.":
+        "Städte und Regionen, die Mitglied in mindestens ``min`` Netzwerken sind oder waren, mit der Anzahl.",
+    "Cities in several networks": "Städte in mehreren Netzwerken",
+    "Cities in two networks at once": "Städte in zwei Netzwerken zugleich",
+    "City or region": "Stadt oder Region",
+    "Claims where sources disagree": "Behauptungen, bei denen Quellen widersprechen",
+    "Conferences and meetings": "Konferenzen und Treffen",
+    "Conferences, general assemblies and colloquia of the networks, with place and date.":
+        "Konferenzen, Generalversammlungen und Kolloquien der Netzwerke mit Ort und Datum.",
+    "Countries": "Staaten",
+    "Country": "Staat",
+    "Country outlines: Natural Earth via world-atlas. Point at or tab to a city to see its name.":
+        "Ländergrenzen: Natural Earth über world-atlas. Zeigen oder tabben Sie auf eine Stadt, um ihren Namen zu sehen.",
+    "Current members": "Aktuelle Mitglieder",
+    "Current or former": "Aktuell oder ehemalig",
+    "Date of the claim": "Datum der Behauptung",
+    "Date of the source": "Datum der Quelle",
+    "Dated events of a city: memberships beginning and ending, events it hosted, twinnings.":
+        "Datierte Ereignisse einer Stadt: Beginn und Ende von Mitgliedschaften, ausgerichtete Veranstaltungen, Partnerschaften.",
+    "Each bar counts the cities that are in exactly the networks marked below it, and in no other.":
+        "Jeder Balken zählt die Städte, die genau in den darunter markierten Netzwerken sind und in keinem anderen.",
+    "Edition": "Ausgabe",
+    "End": "Ende",
+    "Event": "Veranstaltung",
+    "Every city and region in the graph with its country and the networks it is or was a member of. "
+    "Cities without coordinates are listed and counted, but cannot be drawn on a map.":
+        "Jede Stadt und Region im Graphen mit ihrem Staat und den Netzwerken, in denen sie Mitglied ist oder war. "
+        "Städte ohne Koordinaten werden aufgeführt und gezählt, können aber nicht auf einer Karte erscheinen.",
+    "Every city on the map": "Jede Stadt auf der Karte",
+    "Every claim of every recorded disagreement: what it is about, the value, the claim's date, the source "
+    "and the source's own date.":
+        "Jede Behauptung jedes erfassten Widerspruchs: worum es geht, der Wert, das Datum der Behauptung, "
+        "die Quelle und das eigene Datum der Quelle.",
+    "Every entry of the timeline": "Jeder Eintrag der Zeitleiste",
+    "Every membership of a city or region in a network: since when, until when, current or former, and the "
+    "sources that say so. A membership is former when it has an end date.":
+        "Jede Mitgliedschaft einer Stadt oder Region in einem Netzwerk: seit wann, bis wann, aktuell oder "
+        "ehemalig, und die Quellen dafür. Eine Mitgliedschaft ist ehemalig, wenn sie ein Enddatum hat.",
+    "Every network a city (or region) is or was a member of, with start and end.":
+        "Jedes Netzwerk, in dem eine Stadt (oder Region) Mitglied ist oder war, mit Beginn und Ende.",
+    "Exact combinations": "Genaue Kombinationen",
+    "Facts on which the sources disagree, grouped by topic: each claim with its value, its source and the "
+    "source's own date, so the right one can be cited.":
+        "Aussagen, bei denen die Quellen widersprechen, nach Thema gruppiert: jede Behauptung mit ihrem Wert, "
+        "ihrer Quelle und deren eigenem Datum, damit die richtige zitiert werden kann.",
+    "Filters": "Filter",
+    "Former members": "Ehemalige Mitglieder",
+    "Founded": "Gegründet",
+    "Founding year": "Gründungsjahr",
+    "Foundings and joinings by year": "Gründungen und Beitritte nach Jahr",
+    "Has coordinates": "Hat Koordinaten",
+    "How many cities and regions are (or were) members of two networks at once. The diagonal counts the "
+    "members of each network. Every number links to the list it counts.":
+        "Wie viele Städte und Regionen zugleich Mitglied zweier Netzwerke sind (oder waren). Die Diagonale "
+        "zählt die Mitglieder jedes Netzwerks. Jede Zahl verweist auf die Liste, die sie zählt.",
+    "ISO code": "ISO-Code",
+    "Issued": "Veröffentlicht",
+    "Kind": "Art",
+    "Latitude": "Breite",
+    "Lists": "Listen",
+    "Longitude": "Länge",
+    "Map of all cities by network": "Karte aller Städte nach Netzwerk",
+    "Member": "Mitglied",
+    "Member since": "Mitglied seit",
+    "Members (ever)": "Mitglieder (je)",
+    "Members of a network at a date": "Mitglieder eines Netzwerks an einem Datum",
+    "Members with coordinates": "Mitglieder mit Koordinaten",
+    "Named questions with stable URLs: JSON by default, CSV with format=csv. Their description for "
+    "machines is the OpenAPI document":
+        "Benannte Fragen mit stabilen URLs: JSON als Vorgabe, CSV mit format=csv. Ihre Beschreibung für "
+        "Maschinen ist das OpenAPI-Dokument",
+    "Network": "Netzwerk",
+    "Number of networks": "Anzahl der Netzwerke",
+    "One lane per network: foundings and designations as diamonds, conferences as dots, and the members "
+    "who joined in each year as bars (each bar links to that list).":
+        "Eine Bahn je Netzwerk: Gründungen und Ernennungen als Rauten, Konferenzen als Punkte und die in "
+        "jedem Jahr beigetretenen Mitglieder als Balken (jeder Balken verweist auf diese Liste).",
+    "One timeline across all networks": "Eine Zeitleiste über alle Netzwerke",
+    "Open in the query editor": "Im Abfrage-Editor öffnen",
+    "Overlap between the networks": "Überschneidung der Netzwerke",
+    "Parameters": "Parameter",
+    "Per year: the networks founded, and how many memberships began in each network.":
+        "Je Jahr: die gegründeten Netzwerke und wie viele Mitgliedschaften in jedem Netzwerk begannen.",
+    "Pictures": "Bilder",
+    "Place": "Ort",
+    "Publisher": "Herausgeber",
+    "Remove all filters": "Alle Filter entfernen",
+    "Retrieved": "Abgerufen",
+    "Roles": "Rollen",
+    "Rows and columns are the networks, numbered as in the table.":
+        "Zeilen und Spalten sind die Netzwerke, nummeriert wie in der Tabelle.",
+    "Series": "Reihe",
+    "Source date is": "Datum der Quelle ist",
+    "Start": "Beginn",
+    "Stated member count": "Angegebene Mitgliederzahl",
+    "Stated on": "Angegeben am",
+    "Status": "Status",
+    "Stored queries": "Gespeicherte Abfragen",
+    "The SPARQL behind it": "Das SPARQL dahinter",
+    "The city networks with their members now and before. Members are counted from the memberships in the "
+    "graph; the stated count is what the latest source says.":
+        "Die Städtenetzwerke mit ihren heutigen und früheren Mitgliedern. Gezählt werden die Mitgliedschaften "
+        "im Graphen; die angegebene Zahl nennt die neueste Quelle.",
+    "The countries of the cities in the graph, with how many of their cities are members.":
+        "Die Staaten der Städte im Graphen und wie viele ihrer Städte Mitglied sind.",
+    "The documents every fact is taken from, with their own date, the day they were read, and how many "
+    "things in the graph cite them.":
+        "Die Dokumente, aus denen jede Aussage stammt, mit ihrem eigenen Datum, dem Tag des Abrufs und wie "
+        "viele Dinge im Graphen sie zitieren.",
+    "The members of a network on a given day (or today's members without a date): memberships that began "
+    "on or before it (or whose start is unknown) and had not ended. A date is compared at the precision the "
+    "data has: a membership ending in 2014 still counts on 2014-06-01.":
+        "Die Mitglieder eines Netzwerks an einem Tag (ohne Datum: die heutigen): Mitgliedschaften, die an "
+        "oder vor ihm begannen (oder deren Beginn unbekannt ist) und nicht geendet hatten. Ein Datum wird in "
+        "der Genauigkeit der Daten verglichen: eine 2014 endende Mitgliedschaft zählt am 2014-06-01 noch.",
+    "The networks of a city": "Die Netzwerke einer Stadt",
+    "The parameters are bound in the VALUES block; the rest of the query never changes.":
+        "Die Parameter werden im VALUES-Block gebunden; der Rest der Abfrage ändert sich nie.",
+    "This answer as": "Diese Antwort als",
+    "This list as": "Diese Liste als",
+    "Topic": "Thema",
+    "Web address": "Webadresse",
+    "Web site": "Website",
+    "What": "Was",
+    "Wikidata": "Wikidata",
+    "YYYY, YYYY-MM or YYYY-MM-DD; without it: current members":
+        "JJJJ, JJJJ-MM oder JJJJ-MM-TT; ohne: die aktuellen Mitglieder",
+    "Year": "Jahr",
+    "Year issued": "Erscheinungsjahr",
+    "about": "betrifft",
+    "cite": "zitieren",
+    "cities and regions have coordinates and are drawn;": "Städte und Regionen haben Koordinaten und sind eingezeichnet;",
+    "cities and regions in the graph belong to no network.": "Städte und Regionen im Graphen gehören zu keinem Netzwerk.",
+    "city": "Stadt",
+    "claims": "Behauptungen",
+    "conference": "Konferenz",
+    "countries": "Staaten",
+    "current": "aktuell",
+    "current members": "aktuelle Mitglieder",
+    "events": "Veranstaltungen",
+    "first page": "erste Seite",
+    "former": "ehemalig",
+    "former members": "ehemalige Mitglieder",
+    "have none": "haben keine",
+    "issued": "veröffentlicht",
+    "joined": "beigetreten",
+    "label language, en or de": "Sprache der Bezeichnungen, en oder de",
+    "memberships": "Mitgliedschaften",
+    "more": "weitere",
+    "networks": "Netzwerke",
+    "no": "nein",
+    "only disagreements about this resource (slug or IRI)": "nur Widersprüche zu dieser Ressource (Slug oder IRI)",
+    "only this network (slug or IRI)": "nur dieses Netzwerk (Slug oder IRI)",
+    "other": "andere",
+    "places": "Orte",
+    "region": "Region",
+    "regions": "Regionen",
+    "remove this filter": "diesen Filter entfernen",
+    "rows match": "Zeilen passen",
+    "several networks": "mehrere Netzwerke",
+    "the city or region: its slug or IRI": "die Stadt oder Region: ihr Slug oder ihre IRI",
+    "the least number of networks (1-10)": "die kleinste Anzahl an Netzwerken (1–10)",
+    "the network: its slug or IRI": "das Netzwerk: sein Slug oder seine IRI",
+    "this page shows": "diese Seite zeigt",
+    "topics": "Themen",
+    "undated": "undatiert",
+    "with coordinates": "mit Koordinaten",
+    "without coordinates": "ohne Koordinaten",
+    "yes": "ja",
+    "{n} joined": "{n} beigetreten",
+})

@@ -31,7 +31,6 @@ bp.after_request(i18n.name_language)
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8; header=present"}
 #: what joins several values in one CSV cell
 MULTI_SEPARATOR = " | "
-_NAMES = "|".join(SPECS)
 
 
 @bp.errorhandler(BadParameter)
@@ -40,8 +39,6 @@ def _bad_parameter(exc: BadParameter):
     return error_response(400, str(exc), "Bad Request")
 
 
-@bp.get(f"/<any({','.join(SPECS)}):name>")
-@bp.get(f"/<any({','.join(SPECS)}):name>.<ext>")
 def show(name: str, ext: str | None = None):
     """One list as HTML, JSON or CSV (extension, else ``format=``)."""
     spec = SPECS[name]
@@ -65,10 +62,16 @@ def show(name: str, ext: str | None = None):
         response.headers["Content-Disposition"] = f'inline; filename="{spec.name}.csv"'
     else:
         response = Response(render_template(spec.template, spec=spec, page=page, sel=sel,
+                                            list_names=[(s.name, s.title) for s in SPECS.values()],
                                             view=html_view(spec, sel, page, lang), links=links))
     response.headers["Link"] = link_header(links)
     response.vary.add("Accept-Language")
     return response
+
+
+for _name in SPECS:  # one plain rule per list, so the URL map (and the README's) names each
+    bp.add_url_rule(f"/{_name}", f"show_{_name}", show, defaults={"name": _name}, methods=["GET"])
+    bp.add_url_rule(f"/{_name}.<ext>", f"show_{_name}_twin", show, defaults={"name": _name}, methods=["GET"])
 
 
 # --- URLs -----------------------------------------------------------------------------------------
