@@ -224,7 +224,13 @@ def html_view(spec: ListSpec, sel: Selection, page: Page, lang: str) -> dict:
     twins = [(ext.upper(), list_url(spec.name, ext, _args(("next", "bom")))) for ext in FORMATS]
     twins.append(("CSV (BOM)", list_url(spec.name, "csv", _args(("next", "bom"), bom="1"))))
     first = list_url(spec.name, None, _args(("next",))) if sel.after is not None else None
-    return {"headers": headers, "facets": facets, "twins": twins, "first": first,
+    # consecutive rows of one topic form a group, in the page's order (Jinja's groupby would re-sort)
+    groups: list[tuple[str, list[dict]]] = []
+    for row in page.rows:
+        if not groups or groups[-1][0] != row.get("topic"):
+            groups.append((row.get("topic"), []))
+        groups[-1][1].append(row)
+    return {"headers": headers, "facets": facets, "twins": twins, "first": first, "groups": groups,
             "next": list_url(spec.name, None, _args(("next",), next=page.next)) if page.next else None,
             "title": i18n.translate(spec.title, lang), "intro": i18n.translate(spec.intro, lang),
             "clear": list_url(spec.name) if sel.filters else None}
