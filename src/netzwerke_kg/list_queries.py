@@ -30,6 +30,19 @@ def _select(backend: Backend, base: str, body: str) -> list[dict]:
     return [{k: str(v) for k, v in r.items() if v is not None} for r in rows]
 
 
+def _merged(rows: list[dict], *key: str) -> list[dict]:
+    """One row per ``key``: each other name takes its smallest bound value over the key's rows.
+    OPTIONAL joins repeat a thing once per combination, and engines order those rows differently;
+    merging instead of keeping the first row gives the same answer on every engine."""
+    groups: dict[tuple, dict] = {}
+    for r in rows:
+        merged = groups.setdefault(tuple(r.get(k) for k in key), {})
+        for name, value in r.items():
+            if value != "" and (name not in merged or value < merged[name]):
+                merged[name] = value
+    return [groups[k] for k in sorted(groups, key=lambda t: tuple(v or "" for v in t))]
+
+
 def _year(date: str | None) -> str | None:
     """The year of a lexical xsd:date/gYear/dateTime ('1991-09-20' -> '1991'); None if there is none."""
     if not date:
@@ -79,7 +92,7 @@ SELECT ?ms ?p ?v WHERE {
     for r in extra:
         (roles if r["p"] == ORG + "role" else sources)[r["ms"]].add(r["v"])
     out: dict[str, dict] = {}
-    for r in rows:
+    for r in _merged(rows, "ms"):
         if r["ms"] in out:
             continue
         out[r["ms"]] = {
@@ -120,7 +133,7 @@ SELECT ?place ?kind ?country ?lat ?long ?wikidata WHERE {
         networks[m["member"]].add(m["network"])
         (current if m["status"] == "current" else former)[m["member"]].add(m["network"])
     out: dict[str, dict] = {}
-    for r in rows:
+    for r in _merged(rows, "place"):
         if r["place"] in out:
             continue
         lat, long = _float(r.get("lat")), _float(r.get("long"))
@@ -154,7 +167,7 @@ SELECT ?country ?iso WHERE { ?country a schema:Country . OPTIONAL { ?country nkg
         if p["country"]:
             by_country[p["country"]].append(p)
     out = {}
-    for r in rows:
+    for r in _merged(rows, "country"):
         if r["country"] in out:
             continue
         ps = by_country[r["country"]]
@@ -188,7 +201,7 @@ SELECT ?network ?value ?date ?approx WHERE {
     located = {p["place"] for p in places(backend, base) if p["coordinates"] == "yes"}
     ms = memberships(backend, base)
     out = {}
-    for r in rows:
+    for r in _merged(rows, "network"):
         if r["network"] in out:
             continue
         mine = [m for m in ms if m["network"] == r["network"]]
@@ -212,27 +225,42 @@ SELECT ?network ?value ?date ?approx WHERE {
 def conferences(backend: Backend, base: str) -> list[dict]:
     """Conferences and meetings (events that are not foundings or designations, not series): series,
     network (organiser of the event or its series), dates, place and its country, edition number."""
-    rows = _select(backend, base, """
-SELECT ?event ?series ?network ?start ?end ?place ?country ?edition WHERE {
+    # three plain queries rather than one with a UNION inside OPTIONAL, which Virtuoso 7 answered
+    # with bindings missing
+    rows = base_rows = _select(backend, base, """
+SELECT ?event ?series ?start ?end ?edition WHERE {
   ?event a schema:Event .
   FILTER NOT EXISTS { ?event a ?not . FILTER(?not IN (nkg:Founding, nkg:Designation, schema:EventSeries)) }
   OPTIONAL { ?event schema:superEvent ?series }
-  OPTIONAL { { ?event schema:organizer ?network } UNION { ?event schema:superEvent/schema:organizer ?network }
-             ?network a nkg:CityNetwork }
   OPTIONAL { ?event schema:startDate ?start }
   OPTIONAL { ?event schema:endDate ?end }
-  OPTIONAL { ?event schema:location ?place . ?place a schema:City .
-             OPTIONAL { ?place schema:containedInPlace ?country . ?country a schema:Country } }
   OPTIONAL { ?event nkg:editionNumber ?edition }
 }""")
+    events = {r["event"] for r in base_rows}
+    rows = base_rows + _select(backend, base, """
+SELECT ?event ?network WHERE {
+  ?event a schema:Event . ?network a nkg:CityNetwork .
+  { ?event schema:organizer ?network } UNION { ?event schema:superEvent ?series . ?series schema:organizer ?network }
+}""")
+    located = _select(backend, base, """
+SELECT ?event ?place ?country WHERE {
+  ?event a schema:Event ; schema:location ?place . ?place a schema:City .
+  OPTIONAL { ?place schema:containedInPlace ?country . ?country a schema:Country }
+}""")
+    # an event in two places (Ypres and Dunkirk) is listed at the first; place and country stay a pair
+    where: dict[str, tuple] = {}
+    for r in located:
+        pair = (r["place"], r.get("country", ""))
+        where[r["event"]] = min(where.get(r["event"], pair), pair)
+    rows = [r for r in rows if r["event"] in events]  # not the foundings, designations and series
     out: dict[str, dict] = {}
-    for r in sorted(rows, key=lambda r: tuple(r.get(k, "") for k in ("event", "network", "place", "country"))):
+    for r in _merged(rows, "event"):
         if r["event"] in out:
             continue
         out[r["event"]] = {
             "event": r["event"], "series": r.get("series"), "network": r.get("network"),
             "start": r.get("start"), "end": r.get("end"), "year": _year(r.get("start")),
-            "place": r.get("place"), "country": r.get("country"),
+            "place": where.get(r["event"], (None,))[0], "country": where.get(r["event"], (None, None))[1] or None,
             "edition": int(float(r["edition"])) if r.get("edition") else None,
         }
     return sorted(out.values(), key=lambda e: e["event"])
@@ -255,7 +283,7 @@ SELECT ?source (COUNT(DISTINCT ?thing) AS ?n) WHERE { ?thing prov:wasDerivedFrom
 GROUP BY ?source""")
     counts = {r["source"]: int(r["n"]) for r in cited}
     out: dict[str, dict] = {}
-    for r in sorted(rows, key=lambda r: tuple(r.get(k, "") for k in ("source", "url", "publisher", "language"))):
+    for r in _merged(rows, "source"):
         if r["source"] in out:
             continue
         out[r["source"]] = {
@@ -283,7 +311,7 @@ SELECT ?topic ?about ?claim ?property ?value ?date ?approx ?source ?url ?issued 
              OPTIONAL { ?source nkg:retrievedOn ?retrieved } }
 }""")
     out: dict[tuple, dict] = {}
-    for r in sorted(rows, key=lambda r: tuple(r.get(k, "") for k in ("topic", "claim", "source", "about", "url"))):
+    for r in _merged(rows, "topic", "claim", "source"):
         key = (r["topic"], r["claim"], r.get("source"))  # a claim cited from two sources: two rows
         if key in out:
             continue
@@ -306,7 +334,7 @@ SELECT ?event ?type ?date ?network WHERE {
   OPTIONAL { ?event ?p ?network . ?network a nkg:CityNetwork }
 }""")
     out: dict[str, dict] = {}
-    for r in sorted(rows, key=lambda r: (r["event"], r.get("network", ""))):
+    for r in _merged(rows, "event"):
         out.setdefault(r["event"], {"event": r["event"], "kind": r["type"].rsplit("#", 1)[-1].lower(),
                                     "date": r["date"], "network": r.get("network")})
     return sorted(out.values(), key=lambda e: (e["date"], e["event"]))
@@ -359,7 +387,11 @@ def term_for(kind: str, value: str) -> str:
     return string_literal(value)
 
 
-_LABEL = "OPTIONAL {{ ?{v} rdfs:label ?{v}Label . FILTER(LANGMATCHES(LANG(?{v}Label), ?lang)) }}"
+#: the label of ?{v} in ?lang, else the other language. The language filters inside OPTIONAL are
+#: constants: Virtuoso 7 does not see a VALUES-bound ?lang inside an OPTIONAL's FILTER.
+_LABEL = ("OPTIONAL {{ ?{v} rdfs:label ?{v}En . FILTER(LANGMATCHES(LANG(?{v}En), \"en\")) }}\n"
+          "  OPTIONAL {{ ?{v} rdfs:label ?{v}De . FILTER(LANGMATCHES(LANG(?{v}De), \"de\")) }}\n"
+          "  BIND(IF(?lang = \"de\", COALESCE(?{v}De, ?{v}En), COALESCE(?{v}En, ?{v}De)) AS ?{v}Label)")
 
 STORED: dict[str, StoredQuery] = {q.name: q for q in (
     StoredQuery(
@@ -376,9 +408,11 @@ SELECT ?member ?memberLabel ?start ?end ?membership WHERE {
   ?membership org:organization ?network ; org:member ?member .
   OPTIONAL { ?membership schema:startDate ?start }
   OPTIONAL { ?membership schema:endDate ?end }
-  FILTER(IF(BOUND(?date),
-            (!BOUND(?start) || STR(?start) <= SUBSTR(?date, 1, STRLEN(STR(?start))))
-            && (!BOUND(?end) || STR(?end) >= SUBSTR(?date, 1, STRLEN(STR(?end)))),
+  BIND(STR(COALESCE(?start, "0000")) AS ?from)
+  BIND(STR(COALESCE(?end, "9999")) AS ?until)
+  BIND(COALESCE(?date, "") AS ?day)
+  FILTER(IF(?day != "",
+            ?from <= SUBSTR(?day, 1, STRLEN(?from)) && ?until >= SUBSTR(?day, 1, STRLEN(?until)),
             !BOUND(?end)))
   """ + _LABEL.format(v="member") + """
 } ORDER BY ?memberLabel ?member ?membership""",
