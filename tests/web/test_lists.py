@@ -271,3 +271,49 @@ def test_json_facet_links_stay_json_and_html_facet_links_stay_html(client):
     assert all(urlsplit(h).path == "/cities" for _, _, h in p.facets)
     assert dict(parse_qsl(urlsplit(p.facets[0][2]).query))  # it carries the filter
     assert json.dumps(js)  # the document is plain JSON
+
+
+@pytest.mark.parametrize("path", ["/networks", "/cities", "/memberships", "/sources", "/disagreements",
+                                  "/countries", "/api", "/api/members?network=evil-network&format=html",
+                                  "/pictures/overlap", "/pictures/timeline", "/pictures/map"])
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_labels_stay_text_on_lists_api_pages_and_pictures(tiny_client, path, lang):
+    """Labels holding markup (tests/web/tiny_project.py) create no element and no inline style."""
+    from tiny_project import parse_html
+
+    sep = "&" if "?" in path else "?"
+    r = tiny_client.get(f"{path}{sep}lang={lang}")
+    assert r.status_code == 200, (path, r.data[:300])
+    doc = parse_html(r.get_data(as_text=True))
+    assert doc.find_all("script") == [] and doc.find_all("img") == [] and doc.find_all("b") == []
+    for node in doc.iter():
+        assert not any(name.startswith("on") for name in node.attrs), (node.tag, node.attrs)
+        assert "style" not in node.attrs and node.tag != "style", (node.tag, node.attrs)
+
+
+def test_evil_labels_arrive_intact_in_json_and_csv(tiny_client):
+    """The JSON twin carries the label as it is; CSV keeps it text (a formula would be defused)."""
+    from tiny_project import EVIL_EN
+
+    rows = tiny_client.get("/networks.json?lang=en").get_json()["rows"]
+    assert EVIL_EN in [r["network_label"] for r in rows]
+    header, table = csv_rows(tiny_client, "/networks.csv?lang=en")
+    assert EVIL_EN in [r[header.index("Network")] for r in table]
+
+
+def test_csv_cells_that_look_like_formulas_are_defused():
+    """=, +, @ and a dash before text get an apostrophe; numbers, negative ones too, do not."""
+    from netzwerke_kg.web.lists import defuse
+
+    assert [defuse(t) for t in ("=HYPERLINK(1)", "+1+2", "@SUM(A1)", "-x", "-0.59501", "12", "Rostock")] == \
+        ["'=HYPERLINK(1)", "'+1+2", "'@SUM(A1)", "'-x", "-0.59501", "12", "Rostock"]
+
+
+def test_a_list_answers_304_to_its_own_etag(client):
+    """The app-wide caching hook gives lists validators: a repeat with If-None-Match is a 304."""
+    first = client.get("/cities.json?country=de")
+    tag = first.headers["ETag"]
+    again = client.get("/cities.json?country=de", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    other = client.get("/cities.json?country=pl", headers={"If-None-Match": tag})
+    assert other.status_code == 200

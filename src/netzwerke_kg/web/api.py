@@ -21,6 +21,7 @@ from rdflib import Literal, URIRef
 from netzwerke_kg import list_queries as lq
 from netzwerke_kg.web import i18n, iris
 from netzwerke_kg.web.errors import error_response
+from netzwerke_kg.web.lists import defuse
 from netzwerke_kg.web.lists.engine import BadParameter, token
 from netzwerke_kg.web.lists.specs import Loader
 from netzwerke_kg.web.resources import link_header, site_links
@@ -173,7 +174,8 @@ def _csv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for r in rows:
-        writer.writerow(["" if r.get(c) is None else r[c] for c in columns])
+        writer.writerow(["" if r.get(c) is None else r[c] if isinstance(r[c], (int, float)) else defuse(str(r[c]))
+                         for c in columns])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
@@ -179,14 +180,25 @@ def csv_header(spec: ListSpec, lang: str) -> list[str]:
 
 
 def _cell(value) -> str:
-    """One CSV cell: lists joined, booleans as true/false, nothing as empty."""
+    """One CSV cell: lists joined, booleans as true/false, nothing as empty, text defused."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         return MULTI_SEPARATOR.join(_cell(v) for v in value)
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return defuse(str(value))
+
+
+_FORMULA = re.compile(r"^[=+@\t\r]|^-(?![0-9.])")
+
+
+def defuse(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP "CSV Injection");
+    numbers, negative ones included, stay as they are."""
+    return "'" + text if _FORMULA.match(text) else text
 
 
 def as_csv(spec: ListSpec, rows: list[dict], lang: str, bom: bool = False) -> bytes:
