@@ -52,7 +52,7 @@ def show(name: str, ext: str | None = None):
         raise BadParameter("bom", "must be 0 or 1")
     lang = i18n.choose_language()
     sel = parse(spec, request.args, default_size=None if fmt == "csv" else spec.page_size)
-    rows = spec.build(Loader(lang))
+    rows = Loader(lang).rows(spec)
     page = select(spec, rows, sel)
     links = alternates(spec, fmt) + _next_link(spec, fmt, page) + site_links(iris.absolute(list_url(spec.name)))
     if fmt == "json":

@@ -23,27 +23,38 @@ class Loader:
     """The raw rows of list_queries, fetched once per release and app, plus labels in a language."""
 
     def __init__(self, lang: str):
-        """Bind the app's backend and the reader's language."""
+        """Bind the app's backend, the served release and the reader's language."""
         self.lang = lang
         self.backend = current_app.extensions["netzwerke_kg.backend"]
         self.base = iris.mapper().base_iri
+        self.release = (load_manifest() or {}).get("release")
+        self._cache = current_app.extensions.setdefault("netzwerke_kg.list_cache", {})
+        self._labels = None
+
+    def _cached(self, key: tuple, make):
+        """``make()`` once per release and key (releases are immutable; a new one starts afresh)."""
+        key = (self.release, *key)
+        if key not in self._cache:
+            if len(self._cache) > 256:  # entries of an old release go once a new one is served
+                self._cache.clear()
+            self._cache[key] = make()
+        return self._cache[key]
 
     def get(self, name: str):
-        """The result of ``list_queries.{name}`` for the served release (cached: releases are immutable)."""
-        cache = current_app.extensions.setdefault("netzwerke_kg.list_cache", {})
-        release = (load_manifest() or {}).get("release")
-        key = (release, name)
-        if key not in cache:
-            if len(cache) > 64:  # an old release's entries go once a new one is served
-                cache.clear()
-            cache[key] = getattr(lq, name)(self.backend, self.base)
-        return cache[key]
+        """The result of ``list_queries.{name}`` for the served release."""
+        return self._cached((name,), lambda: getattr(lq, name)(self.backend, self.base))
+
+    def rows(self, spec) -> list[dict]:
+        """The rows of a list in the reader's language (built once per release and language)."""
+        return self._cached(("rows", spec.name, self.lang), lambda: spec.build(self))
 
     def label(self, iri: str | None) -> str | None:
         """The label of an IRI in the reader's language (else English, untagged, German), else its slug."""
         if iri is None:
             return None
-        names = self.get("labels").get(str(iri))
+        if self._labels is None:
+            self._labels = self.get("labels")
+        names = self._labels.get(str(iri))
         return (pick(names, self.lang) if names else None) or str(iri).rstrip("/").rsplit("/", 1)[-1]
 
     def with_labels(self, row: dict, *keys: str) -> dict:
