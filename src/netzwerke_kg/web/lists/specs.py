@@ -27,7 +27,8 @@ class Loader:
         self.lang = lang
         self.backend = current_app.extensions["netzwerke_kg.backend"]
         self.base = iris.mapper().base_iri
-        self.release = (load_manifest() or {}).get("release")
+        # the app serves one release, fixed when it was built (caching.register sets RELEASE)
+        self.release = current_app.config.get("RELEASE") or (load_manifest() or {}).get("release")
         self._cache = current_app.extensions.setdefault("netzwerke_kg.list_cache", {})
         self._labels = None
 
