@@ -16,7 +16,7 @@ import re
 from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from netzwerke_kg import list_queries as lq
 from netzwerke_kg.web import i18n, iris
@@ -165,7 +165,7 @@ def _plain(term) -> str | int | float:
         if isinstance(value, (int, float)):
             return value
         return float(value) if "." in str(term) else int(str(term))
-    return str(term) if isinstance(term, (Literal, URIRef)) else str(term)
+    return str(term)
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict]) -> bytes:

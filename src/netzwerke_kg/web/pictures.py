@@ -179,7 +179,7 @@ def city_map(loader: Loader) -> dict:
         points.append({"lat": p["lat"], "long": p["long"], "label": label, "href": iris.page_url(p["place"]),
                        "colour": colour, "networks": mine, "country": loader.label(p["country"]),
                        "iri": p["place"]})
-    view = maps.build_map(points, width=WIDTH) if points else maps.build_map([], width=WIDTH)
+    view = maps.build_map(points, width=WIDTH)  # no points: the whole world
     vx, vy, vw, vh = (float(v) for v in view.view_box.split())
     unit = vw / WIDTH  # user units per CSS px at the drawn width
     markers = [dict(p, x=round(m.x, 3), y=round(m.y, 3)) for p, m in zip(points, view.markers)]

@@ -21,7 +21,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from netzwerke_kg.web import i18n, iris
 from netzwerke_kg.web.errors import error_response
-from netzwerke_kg.web.lists.engine import BadParameter, ListSpec, Page, Selection, parse, select
+from netzwerke_kg.web.lists.engine import BadParameter, ListSpec, Page, Selection, parse, select, token
 from netzwerke_kg.web.lists.specs import SPECS, Loader
 from netzwerke_kg.web.resources import link_header, site_links
 
@@ -126,8 +126,6 @@ def toggle_url(spec: ListSpec, param: str, value: str, selected: bool, ext: str 
 
 def _same(given: str, value: str) -> bool:
     """True when a URL value names the facet value (as a slug or a full IRI)."""
-    from netzwerke_kg.web.lists.engine import token
-
     return token(given) == value
 
 
