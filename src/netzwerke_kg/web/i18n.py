@@ -470,4 +470,6 @@ _DE.update({
     "without coordinates": "ohne Koordinaten",
     "yes": "ja",
     "{n} joined": "{n} beigetreten",
+    "No network named": "Kein Netzwerk genannt",
+    "events have no date and are not drawn; see": "Veranstaltungen haben kein Datum und sind nicht eingezeichnet; siehe",
 })

@@ -114,16 +114,22 @@ def timeline(loader: Loader) -> dict:
     """Lanes per network: foundings and designations (marks), conferences (dots), memberships
     begun per year (bars, each a link to that list) over one year axis."""
     nets = _networks(loader)
+    # events the graph ties to no network (a meeting, the International Year of Peace) get a lane too
+    other = {"iri": None, "slug": None, "label": i18n.translate("No network named", loader.lang),
+             "colour": "#5f6368", "number": len(nets) + 1, "href": None}
     by_iri = {n["iri"]: n for n in nets}
-    entries = []
+    entries, undated = [], 0
     for e in loader.get("dated_events"):
-        if e["network"] in by_iri:
-            entries.append({"network": by_iri[e["network"]], "kind": e["kind"], "date": e["date"],
-                            "label": loader.label(e["event"]), "href": iris.page_url(e["event"]), "count": 1})
+        entries.append({"network": by_iri.get(e["network"], other), "kind": e["kind"], "date": e["date"],
+                        "label": loader.label(e["event"]), "href": iris.page_url(e["event"]), "count": 1})
     for c in loader.get("conferences"):
-        if c["network"] in by_iri and c["start"]:
-            entries.append({"network": by_iri[c["network"]], "kind": "conference", "date": c["start"],
-                            "label": loader.label(c["event"]), "href": iris.page_url(c["event"]), "count": 1})
+        if not c["start"]:
+            undated += 1
+            continue
+        entries.append({"network": by_iri.get(c["network"], other), "kind": "conference", "date": c["start"],
+                        "label": loader.label(c["event"]), "href": iris.page_url(c["event"]), "count": 1})
+    if any(e["network"] is other for e in entries):
+        nets = nets + [other]
     joined = Counter((m["network"], m["since"]) for m in loader.get("memberships") if m["since"])
     for (net, year), n in sorted(joined.items()):
         if net in by_iri:
@@ -151,7 +157,7 @@ def timeline(loader: Loader) -> dict:
         e["top"] = top
     ticks = [{"x": x(str(y)), "year": y} for y in range(first, last + 1, step)]
     lanes = [{"network": n, "y": 30 + (n["number"] - 1) * lane} for n in nets]
-    return {"entries": entries, "ticks": ticks, "lanes": lanes, "height": 30 + lane * len(nets) + 30,
+    return {"entries": entries, "ticks": ticks, "lanes": lanes, "height": 30 + lane * len(nets) + 30, "undated": undated,
             "width": WIDTH, "left": left, "right": WIDTH - right, "axis_y": 30 + lane * len(nets) + 4}
 
 
