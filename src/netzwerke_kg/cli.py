@@ -72,6 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--endpoint", default=None, help="a remote SPARQL 1.1 endpoint")
     p.add_argument("--timeout", type=float, default=None, help="seconds before the query is stopped")
     p.set_defaults(func=cmd_query)
+
+    p = verbs.add_parser("diff", parents=[common], help="what changed between two releases",
+                         description="Compare two releases: built release directories, project "
+                                     "directories or git revisions of the sources in --root. Prints "
+                                     "the triples added and removed per named graph as a readable "
+                                     "summary, as TriG (a PROV activity with added/removed graphs) "
+                                     "or as JSON. Exit 0 on success, 2 on unreadable input.")
+    p.add_argument("old", help="the earlier release: a dist/ directory, a project directory or a git revision")
+    p.add_argument("new", help="the later release, likewise")
+    p.add_argument("--format", choices=["text", "trig", "json"], default="text")
+    p.add_argument("--base-iri", default=None, help="the base IRI git revisions are published under")
+    p.set_defaults(func=cmd_diff)
     return parser
 
 
@@ -161,3 +173,26 @@ def cmd_query(args) -> int:
 
     settings = _settings(args, endpoint=args.endpoint)
     return run_query(settings, args.sparql, args.format, timeout=args.timeout)
+
+
+def cmd_diff(args) -> int:
+    """``diff``: the change set between two releases, as text, TriG or JSON."""
+    import json
+
+    from netzwerke_kg.kg.diff import DiffError, compare, read_side, text_report
+    from netzwerke_kg.kg.sources import SourceError
+    from netzwerke_kg.namespaces import DEFAULT_BASE_IRI
+
+    base = args.base_iri or DEFAULT_BASE_IRI
+    try:
+        result = compare(read_side(args.old, args.root, base), read_side(args.new, args.root, base))
+    except (DiffError, SourceError, OSError, SyntaxError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.format == "trig":
+        print(result.to_trig(), end="")
+    elif args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(text_report(result))
+    return EXIT_OK
