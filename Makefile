@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	# cffconvert 2.0 pins jsonschema<4, which Frictionless and roc-validator outgrew; it runs on 4
+	$(BIN)/pip install --quiet --no-deps cffconvert==2.0.0 pykwalify==1.8.0 docopt ruamel.yaml
 	@touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv and install the project with its test extras

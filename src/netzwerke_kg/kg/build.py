@@ -31,7 +31,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
 from netzwerke_kg import __version__
-from netzwerke_kg.kg import dumps, release
+from netzwerke_kg.kg import csvw, dumps, release, rocrate
 from netzwerke_kg.kg.skolem import from_ox, skolemised
 from netzwerke_kg.kg.sources import SourceError, SourceSet, discover, load_sources
 from netzwerke_kg.kg.void import DumpFile, describe, void_prefixes
@@ -317,6 +317,7 @@ def render(sources: SourceSet, report, base: str, issued: str,
         entries.append({"path": name, "format": fmt, "media_type": media, "bytes": plain.bytes,
                         "sha256": plain.sha256, "triples": count,
                         "gzip": {"path": gz.path, "bytes": gz.bytes, "sha256": gz.sha256}})
+    files.update(csvw.release_tables(sources, graphs, merged, pmap, base))  # CSV + CSVW tables
 
     version = version_of(sources)
     publisher, about_publisher = publisher_of(sources, base)
@@ -332,6 +333,9 @@ def render(sources: SourceSet, report, base: str, issued: str,
                                     ("context.jsonld", "jsonld-context", "application/ld+json", None)):
         entries.append({"path": name, "format": fmt, "media_type": media, "bytes": len(files[name]),
                         "sha256": _sha(files[name]), "triples": count, "gzip": None})
+    entries += csvw.manifest_entries(files)
+    files[rocrate.FILE_NAME] = rocrate.release_crate(files, base=base, version=version, issued=issued,
+                                                     title=TITLE, publisher=str(publisher))
 
     # release: the hash of the checksum list of every file but the manifest (which carries it)
     listing = _sums(files)
