@@ -30,6 +30,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     errors.register(app)
     for module in (sparql, resources, browse, dumps, meta):
         app.register_blueprint(module.bp)
+    from netzwerke_kg.web import releases  # /releases, /cite (#13)
+
+    app.register_blueprint(releases.bp)
     # Cross-cutting response hooks: caching headers, then security headers and CORS.
     from netzwerke_kg.web import lists  # lists with JSON/CSV twins (issue #11)
     app.register_blueprint(lists.bp)
