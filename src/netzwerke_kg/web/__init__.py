@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     app.register_blueprint(pictures.bp)
     caching.register(app)  # also puts the response cache in front of the app (WSGI)
     security.register(app)
+    from netzwerke_kg.web import signposting  # FAIR Signposting links, /linkset (#13)
+
+    signposting.register(app)  # its after_request runs before caching's, so cached answers carry the links
     if settings.trust_proxy:
         # Honour X-Forwarded-For/Proto/Host/Prefix only when told a trusted proxy is in front;
         # outermost, so the response cache keys on the host and scheme the client used.
