@@ -47,6 +47,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     from netzwerke_kg.web import signposting  # FAIR Signposting links, /linkset (#13)
 
     signposting.register(app)  # its after_request runs before caching's, so cached answers carry the links
+    from netzwerke_kg.web import schemaorg  # schema.org Dataset JSON-LD for / and /downloads (#13)
+
+    schemaorg.register(app)
     if settings.trust_proxy:
         # Honour X-Forwarded-For/Proto/Host/Prefix only when told a trusted proxy is in front;
         # outermost, so the response cache keys on the host and scheme the client used.
