@@ -227,7 +227,10 @@ def _git_time(root: Path, files: list[Path]) -> int | None:
 
 
 def version_of(sources: SourceSet) -> str:
-    """The dataset version: the ontology's owl:versionInfo, else the package version."""
+    """The dataset version: VERSION or a git tag (kg.release), else owl:versionInfo, else the package's."""
+    declared = release.declared_version(sources.root)
+    if declared:
+        return declared
     g = sources.graph("ontology")
     onto = sorted(str(v) for s in g.subjects(RDF.type, OWL.Ontology) for v in g.objects(s, OWL.versionInfo))
     return onto[0] if onto else __version__

@@ -235,3 +235,33 @@ def pin(settings, check: bool = True):
     if check and directory not in _verified:
         _verified[directory] = verify(directory)
     return settings.with_(dist=directory)
+
+
+# --- versions (#13) ------------------------------------------------------------------------------
+
+#: the file in the project root that declares the version of the next release
+VERSION_FILE = "VERSION"
+
+
+def declared_version(root: Path) -> str | None:
+    """The release version the project declares: its VERSION file, else an exact git tag of HEAD.
+
+    None when neither says anything (kg.build then falls back to the ontology's owl:versionInfo).
+    A tag counts only when it points at HEAD ("v0.3.0" gives "0.3.0"), so the version of a build
+    never depends on the clock or on uncommitted work.
+    """
+    try:
+        text = (Path(root) / VERSION_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        text = ""
+    if text:
+        return text.splitlines()[0].strip()
+    try:
+        import subprocess
+
+        r = subprocess.run(["git", "-C", str(root), "describe", "--tags", "--exact-match", "HEAD"],
+                           capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    tag = r.stdout.strip() if r.returncode == 0 else ""
+    return tag[1:] if tag[:1] in ("v", "V") and tag[1:2].isdigit() else (tag or None)

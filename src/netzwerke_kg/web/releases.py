@@ -264,6 +264,13 @@ def backend_for(directory: Path):
     return backend
 
 
+@bp.app_template_global("cite_url")
+def cite_url(query: str, fmt: str = "") -> str:
+    """The "cite this result" link for a query (the editor and stored queries): mints on opening."""
+    params = {"query": query, **({"format": fmt} if fmt else {})}
+    return site_url("/cite") + "?" + urlencode(params)
+
+
 def permalink(query: str, release: str, fmt: str, sha256: str) -> str:
     """The site-relative permalink of a pinned result."""
     return site_url("/cite") + "?" + urlencode({"query": query, "release": release, "format": fmt,
