@@ -110,3 +110,24 @@ def test_linkset_is_rfc9264_json_and_native(client, manifest):
     assert all("anchor" in link for link in links)
     assert len(links) == sum(len(v) for c in contexts for k, v in c.items() if k != "anchor")
     assert client.get("/linkset?format=xml").status_code == 400
+
+
+def test_void_names_uri_space_and_endpoint_on_one_subject_as_comunica_reads_them(client, manifest):
+    """Comunica's VoID link filter (comunica-feature-link-traversal, link-filter-void) pairs
+    void:sparqlEndpoint and void:uriSpace by subject and skips links under the URI space: our
+    instance IRIs fall under it, the endpoint is ours, and documents point at the VoID."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import VOID
+
+    rels = _rels(client.get("/data/city/rostock.ttl"))
+    void_url = next(link["href"] for link in rels["describedby"] if link["href"].endswith("/void"))
+    graph = Graph().parse(data=client.get(void_url.replace("http://localhost", ""),
+                                          headers={"Accept": "application/n-triples"}).data, format="nt")
+    endpoints = {s: o for s, o in graph.subject_objects(VOID.sparqlEndpoint)}
+    spaces = {s: str(o) for s, o in graph.subject_objects(VOID.uriSpace) if s in endpoints}
+    assert spaces, "no subject with both void:sparqlEndpoint and void:uriSpace"
+    base = manifest["base_iri"]
+    for subject, space in spaces.items():
+        assert endpoints[subject] == URIRef(base + "sparql")
+        assert (base + "id/city/rostock").startswith(space)
+        assert not "http://www.wikidata.org/entity/Q2861".startswith(space)
