@@ -96,8 +96,11 @@ def test_build_writes_every_agreed_file(good):
     _, result, _ = good
     names = set(snapshot(result.out))
     dumps = {f"netzwerke-kg.{ext}" for ext in ("trig", "nq", "ttl", "nt", "jsonld", "rdf")}
-    assert names == dumps | {f"{d}.gz" for d in dumps} | {
-        "context.jsonld", "void.ttl", "validation.ttl", "SHA256SUMS", "manifest.json"}
+    tables = {f"{t}{ext}" for t in ("networks", "cities", "memberships", "sources", "claims")
+              for ext in (".csv", ".csv-metadata.json")}  # CSV + CSVW (#13)
+    assert names == dumps | {f"{d}.gz" for d in dumps} | tables | {
+        "context.jsonld", "void.ttl", "validation.ttl", "SHA256SUMS", "manifest.json",
+        "datapackage.json", "ro-crate-metadata.json"}
     assert result.manifest == json.loads((result.out / "manifest.json").read_text())
     assert result.summary().startswith(f"built {result.out}")
 
