@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "the triples added and removed per named graph as a readable "
                                      "summary, as TriG (a PROV activity with added/removed graphs) "
                                      "or as JSON. Exit 0 on success, 2 on unreadable input.")
-    p.add_argument("old", help="the earlier release: a dist/ directory, a project directory or a git revision")
+    p.add_argument("old", help="the earlier release: a release id of ROOT/dist, a release directory, a project directory or a git revision")
     p.add_argument("new", help="the later release, likewise")
     p.add_argument("--format", choices=["text", "trig", "json"], default="text")
     p.add_argument("--base-iri", default=None, help="the base IRI git revisions are published under")

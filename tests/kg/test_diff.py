@@ -99,3 +99,20 @@ def test_cli_diff_prints_summary_json_and_trig(editions):
     assert len(Dataset().parse(data=trig.stdout, format="trig")) == 12 + 7 + 4 + 2 * 5
     bad = run(editions[0], "no-such-revision-or-dir", "--root", editions[0])
     assert bad.returncode == 2 and "no-such-revision-or-dir" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_diff_takes_release_ids_of_the_project_dist(tmp_path):
+    """Both editions built into one dist/: `diff <id> <id>` finds them under ROOT/dist/releases."""
+    from netzwerke_kg.kg.build import build
+
+    root = tmp_path / "project"
+    ids = []
+    for edition in (1, 2):
+        make_project(root, edition)
+        build(root, root / "dist")
+        ids.append((root / "dist" / "current").resolve().name)
+    run = subprocess.run([sys.executable, "-m", "netzwerke_kg", "diff", *ids, "--root", str(root),
+                          "--format", "json"], capture_output=True, text=True)
+    data = json.loads(run.stdout)
+    assert (data["old"]["release"], data["new"]["release"]) == tuple(ids)
+    assert (data["added"], data["removed"]) == (12, 7)

@@ -162,8 +162,10 @@ def read_release(directory: Path) -> Side:
     with open(directory / QUADS_FILE, "rb") as fh:
         for q in ox.parse(fh, format=ox.RdfFormat.N_QUADS):
             graphs[str(q.graph_name.value)].add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    # kg.release names a release by its directory under releases/; older flat builds by the manifest
+    rid = directory.name if directory.parent.name == "releases" else str(manifest.get("release") or "")
     return Side(label=manifest.get("version") or directory.name, graphs=dict(graphs),
-                version=str(manifest.get("version") or ""), release=str(manifest.get("release") or ""),
+                version=str(manifest.get("version") or ""), release=rid,
                 issued=str(manifest.get("issued") or ""), base=manifest.get("base_iri") or DEFAULT_BASE_IRI)
 
 
@@ -214,10 +216,13 @@ def read_revision(repo: Path, rev: str, base: str = DEFAULT_BASE_IRI) -> Side:
 
 
 def read_side(spec: str, repo: Path, base: str = DEFAULT_BASE_IRI) -> Side:
-    """A release directory, a project directory or a git revision of ``repo``, whichever ``spec`` names."""
+    """A release (id under ``repo``/dist/releases, or directory), a project directory or a git revision."""
     path = Path(spec)
+    held = Path(repo) / "dist" / "releases" / spec  # a release id of the project's own dist/
+    if re.fullmatch(r"[0-9a-f]{8,64}", spec) and (held / QUADS_FILE).is_file():
+        return read_release(held)
     if path.is_dir() and (path / QUADS_FILE).is_file():
-        return read_release(path)
+        return read_release(path.resolve())
     if path.is_dir() and (path / "data").is_dir():
         return read_project(path, label=spec, base=base)
     return read_revision(repo, spec, base=base)

@@ -102,7 +102,6 @@ def _side(directory: Path) -> kgdiff.Side:
             _sides.move_to_end(key)
             return _sides[key]
     side = kgdiff.read_release(directory)
-    side.release = release_of(directory)
     with _lock:
         _sides[key] = side
         while len(_sides) > 4:
