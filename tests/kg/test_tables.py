@@ -136,12 +136,13 @@ def test_ro_crate_passes_roc_validator(built_dist, tmp_path):
     from rocrate_validator import models, services
     from rocrate_validator.utils.http import HttpRequester
 
-    crate = json.loads((built_dist / "ro-crate-metadata.json").read_text())
+    release = (built_dist / "current").resolve()  # kg.release: the files live in releases/<id>/
+    crate = json.loads((release / "ro-crate-metadata.json").read_text())
     context = crate["@context"]
     shipped = Path(rocrate.__file__).parent / "data" / "ro-crate.jsonld"
     assert json.loads(shipped.read_text())["@id"] == context, "ro-crate-py ships another context version"
     version = context.split("/crate/")[1].split("/")[0]
-    settings = services.ValidationSettings(rocrate_uri=str(built_dist), profile_identifier=f"ro-crate-{version}",
+    settings = services.ValidationSettings(rocrate_uri=str(release), profile_identifier=f"ro-crate-{version}",
                                            requirement_severity=models.Severity.REQUIRED,
                                            cache_path=str(tmp_path))
     HttpRequester().session.mount("https://", _LocalContexts.adapter({context: shipped.read_bytes()}))
@@ -150,5 +151,5 @@ def test_ro_crate_passes_roc_validator(built_dist, tmp_path):
     assert not result.has_issues(), issues
     # and it describes every file of the release but the two written after it
     described = {e["@id"] for e in crate["@graph"] if e.get("@type") == "File"}
-    on_disk = {p.name for p in built_dist.iterdir()} - {"manifest.json", "SHA256SUMS", "ro-crate-metadata.json"}
+    on_disk = {p.name for p in release.iterdir()} - {"manifest.json", "SHA256SUMS", "ro-crate-metadata.json"}
     assert described == on_disk
