@@ -181,6 +181,11 @@ def iri_for_request_path(path: str) -> str:
     return mapper().iri_for_path(path)
 
 
+def valid_segments(path: str) -> bool:
+    """True when every '/'-separated segment of ``path`` looks like ours (as valid_kind_slug)."""
+    return ".." not in path and all(_KIND_SLUG.match(p) for p in path.split("/"))
+
+
 def valid_kind_slug(kind: str, slug: str) -> bool:
     """True when kind and slug look like our IRIs (lower-case ASCII, '-', '/' between parts)."""
     if ".." in slug or not _KIND_SLUG.match(kind) or "." in kind:

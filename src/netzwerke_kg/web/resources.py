@@ -169,6 +169,46 @@ def _rdf_response(graph, iri: str, ext: str, negotiated: bool) -> Response:
     return response
 
 
+# --- the other IRIs we publish: named graphs, the shapes, skolem IRIs (Linked Data principle 3) -
+
+def _graph_document(construct: str, subject: str):
+    """An RDF document holding what ``construct`` finds; 404 when it finds nothing."""
+    graph = current_app.extensions["netzwerke_kg.backend"].construct(construct)
+    if not len(graph):
+        abort(404, description=f"Nothing is published as {subject}.")
+    ext = choose({"format": request.args.getlist("format")}, page=False, default="text/turtle").extension
+    response = serialised(graph, ext)
+    return _vary(response, "Accept")
+
+
+@bp.get("/graph/<path:name>")
+def named_graph(name: str):
+    """A named graph's IRI (``{base}graph/{dir}/{stem}``, SPARQL 1.1 Service Description
+    sd:name) dereferences to the graph's triples (Graph Store Protocol §4.1 style, read-only)."""
+    if not iris.valid_segments(name):
+        abort(404)
+    graph = iris.mapper().iri_for_path(f"/graph/{name}")
+    return _graph_document(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", graph)
+
+
+@bp.get("/shapes")
+def shapes():
+    """``{base}shapes#Shape`` IRIs dereference to the SHACL shapes graph(s) (Cool URIs §4.1)."""
+    prefix = iris.mapper().iri_for_path("/graph/shapes/")
+    return _graph_document("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', "/shapes")
+
+
+@bp.get("/.well-known/genid/<ident>")
+def skolem(ident: str):
+    """A skolem IRI (RDF 1.1 Concepts §3.5) dereferences to its description."""
+    if not ident.isalnum():
+        abort(404)
+    iri = iris.mapper().iri_for_path(f"/.well-known/genid/{ident}")
+    return _graph_document(f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} "
+                           f"WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}", iri)
+
+
 @bp.get("/page/<kind>/<path:slug>")
 def page(kind: str, slug: str):
     """The HTML page about a resource."""
