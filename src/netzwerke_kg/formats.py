@@ -187,7 +187,7 @@ def choose(kind: str | Iterable[str], params: Mapping[str, list[str]] | None, ac
 
 def _names(offers: Iterable[Format]) -> list[str]:
     """The short names of ``offers`` for an error message."""
-    return [f.extension if f.extension != f.key else f.key for f in offers]
+    return [f.key if f.extension == f.key else f"{f.key} ({f.extension})" for f in offers]
 
 
 def _negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
