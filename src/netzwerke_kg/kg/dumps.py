@@ -39,6 +39,9 @@ OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
               "nquads": ox.RdfFormat.N_QUADS}
 #: formats whose syntax declares prefixes
 _PREFIXED = {"turtle", "trig", "rdfxml"}
+#: local parts written as prefixed names or compact IRIs; narrower than Turtle's PN_LOCAL, so every
+#: parser (rdflib, raptor, pyoxigraph, Virtuoso) and JSON-LD processor reads them back the same
+_SAFE_LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?")
 #: characters XML 1.0 cannot carry (§2.2 Char), CR aside, which is escaped
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -147,11 +150,18 @@ def _ox_write(items: list, fmt: str, prefixes: Mapping[str, str] | None, terms: 
 
 
 def _used_prefixes(prefixes: Mapping[str, str], terms: list) -> dict[str, str]:
-    """The prefixes whose namespace some IRI (or datatype) in ``terms`` starts with, sorted."""
+    """The prefixes whose namespace some IRI (or datatype) in ``terms`` starts with, sorted; a
+    namespace that would leave any of its IRIs a local part outside ``_SAFE_LOCAL`` is left out,
+    so no prefixed name needs an escape (``id:city\/rostock`` is valid Turtle, but Virtuoso reads
+    the backslash into the IRI): such IRIs are written in full or under a narrower prefix."""
     iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
     iris |= {t.datatype.value for t in terms if isinstance(t, ox.Literal)}
-    return {name: ns for name, ns in sorted(prefixes.items())
-            if name and any(i.startswith(ns) for i in iris)}
+    used = {}
+    for name, ns in sorted(prefixes.items()):
+        locals_ = [i[len(ns):] for i in iris if i.startswith(ns)]
+        if name and locals_ and all(not part or _SAFE_LOCAL.fullmatch(part) for part in locals_):
+            used[name] = ns
+    return used
 
 
 def _check_xml(terms: list) -> None:
@@ -208,8 +218,6 @@ def jsonld(triples: Iterable, prefixes: Mapping[str, str], context_iri: str) -> 
 # compacted document form): one node object per subject, IRIs shortened against the context's
 # prefixes, literals as value objects (strings bare), single values not wrapped in arrays.
 
-#: local parts written as compact IRIs; narrow, so every processor expands them the same way
-_SAFE_LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?")
 
 
 def context_document(prefixes: Mapping[str, str]) -> dict:
