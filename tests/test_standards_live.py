@@ -19,7 +19,19 @@ import pytest
 from rdflib import Graph
 from rdflib.query import Result
 from SPARQLWrapper import (
-    CSV, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDF, RDFXML, TSV, TURTLE, URLENCODED, XML,
+    CSV,
+    GET,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    RDF,
+    RDFXML,
+    TSV,
+    TURTLE,
+    URLENCODED,
+    XML,
     SPARQLWrapper,
 )
 

@@ -27,7 +27,7 @@ RES = "{http://www.w3.org/2005/sparql-results#}"
 XMLRES = "application/sparql-results+xml"
 QUERIES = [
     f"SELECT ?p ?o WHERE {{ <{NKG}id/city/rostock> ?p ?o }} ORDER BY ?p ?o",
-    f"SELECT ?s ?label WHERE {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }} LIMIT 200",
+    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 200",
     "SELECT ?unbound ?n WHERE { BIND(42 AS ?n) OPTIONAL { <urn:x:a> <urn:x:b> ?unbound } }",
     f"ASK {{ <{NKG}id/city/rostock> ?p ?o }}",
     "ASK { FILTER(false) }",

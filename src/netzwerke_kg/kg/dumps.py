@@ -152,7 +152,7 @@ def _ox_write(items: list, fmt: str, prefixes: Mapping[str, str] | None, terms: 
 def _used_prefixes(prefixes: Mapping[str, str], terms: list) -> dict[str, str]:
     """The prefixes whose namespace some IRI (or datatype) in ``terms`` starts with, sorted; a
     namespace that would leave any of its IRIs a local part outside ``_SAFE_LOCAL`` is left out,
-    so no prefixed name needs an escape (``id:city\/rostock`` is valid Turtle, but Virtuoso reads
+    so no prefixed name needs an escape (``id:city\\/rostock`` is valid Turtle, but Virtuoso reads
     the backslash into the IRI): such IRIs are written in full or under a narrower prefix."""
     iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
     iris |= {t.datatype.value for t in terms if isinstance(t, ox.Literal)}
