@@ -22,9 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
-
 #: the W3C namespace of unique format IRIs
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 #: the parameters SPARQL clients name a format in, in the order they are read
@@ -125,6 +122,14 @@ def extensions(kind: str) -> dict[str, str]:
     return {f.extension: f.media_type for f in offered(kind)}
 
 
+def by_key(key: str) -> Format:
+    """The format with this key (the build's and the CLI's name for it)."""
+    for f in FORMATS:
+        if f.key == key:
+            return f
+    raise KeyError(key)
+
+
 def get(media_type: str) -> Format:
     """The format with this (exact) media type."""
     for f in FORMATS:
@@ -211,9 +216,13 @@ def _negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
     return best
 
 
-def _parse(accept: str | None) -> MIMEAccept:
-    """The Accept header parsed by Werkzeug, ``charset`` parameters dropped: every body we write is
-    UTF-8, so a charset never rules an offer out."""
+def _parse(accept: str | None):
+    """The Accept header parsed by Werkzeug (a MIMEAccept), ``charset`` parameters dropped: every
+    body we write is UTF-8, so a charset never rules an offer out."""
+    # Imported here: the registry itself (read by kg/ at build time) needs no web library.
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
     parsed = parse_accept_header(accept, MIMEAccept)
     cleaned = []
     for value, q in parsed:

@@ -16,18 +16,15 @@ from dataclasses import dataclass
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
+from netzwerke_kg import formats
 from netzwerke_kg.namespaces import SCHEMA, nkg
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(formats.FORMATS_NS)
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 #: dcat:version is DCAT 3; rdflib's DCAT namespace object predates it
 DCAT_VERSION = URIRef(f"{DCAT}version")
 IANA = "https://www.iana.org/assignments/media-types/"
-
-#: the formats vocabulary term of each dump format (VoID §6.2 void:feature)
-FEATURE = {"trig": "TriG", "nquads": "N-Quads", "turtle": "Turtle", "ntriples": "N-Triples",
-           "jsonld": "JSON-LD", "rdfxml": "RDF_XML"}
 
 
 @dataclass(frozen=True)
@@ -164,8 +161,12 @@ def describe(*, base: str, triples: Iterable, dumps: list[DumpFile], prefixes: M
         add(dist, DCTERMS.license, LICENCE)
         add(dist, DCTERMS.issued, Literal(issued, datatype=XSD.dateTime, normalize=False))
         add(dist, VOID.triples, Literal(d.triples))
-        if d.format in FEATURE:
-            add(dist, DCTERMS.conformsTo, FORMATS[FEATURE[d.format]])
+        try:
+            iri = formats.by_key(d.format).iri  # the W3C format IRI, from the one registry
+        except KeyError:
+            iri = None
+        if iri:
+            add(dist, DCTERMS.conformsTo, URIRef(iri))
         checksum = URIRef(f"{dist}/sha256")
         add(dist, SPDX.checksum, checksum)
         add(checksum, RDF.type, SPDX.Checksum)
