@@ -258,7 +258,11 @@ def from_ox(term) -> tuple | None:
     if isinstance(term, ox.BlankNode):
         return ("bnode", term.value)
     if isinstance(term, ox.Literal):
-        return literal(term.value, term.datatype.value if term.datatype else None, term.language)
+        # Already in the engine's one lexical form: no canonicalisation needed (nor paid for).
+        if term.language:
+            return ("literal", term.value, None, term.language.lower())
+        datatype = term.datatype.value if term.datatype else None
+        return ("literal", term.value, None if datatype in (None, XSD_STRING) else datatype, None)
     raise ValueError(f"unsupported term {term!r}")  # RDF-star triples are not in our data
 
 def capped(items, cap: int | None) -> tuple[list, bool]:

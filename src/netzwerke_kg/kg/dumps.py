@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -52,13 +53,24 @@ class SerialisationError(ValueError):
 
 # --- terms ---------------------------------------------------------------------------------------
 
+_canon_lock = threading.Lock()
+#: one small in-memory store per process does the engine's canonicalisation (a store per call
+#: would cost address space, which the sandboxed query workers have little of)
+_canon_store: list = []
+
+
 @lru_cache(maxsize=65536)
 def canonical(lexical: str, datatype: str) -> str:
     """The lexical form the engine gives back for a typed literal (XSD 1.1 canonical mapping)."""
-    store = ox.Store()
     node = ox.NamedNode("urn:x-canonical:s")
-    store.add(ox.Quad(node, node, ox.Literal(lexical, datatype=ox.NamedNode(datatype))))
-    return next(iter(store)).object.value
+    with _canon_lock:
+        if not _canon_store:
+            _canon_store.append(ox.Store())
+        store = _canon_store[0]
+        store.add(ox.Quad(node, node, ox.Literal(lexical, datatype=ox.NamedNode(datatype))))
+        value = next(iter(store)).object.value
+        store.clear()
+    return value
 
 
 def literal(lexical: str, datatype: str | None = None, language: str | None = None) -> ox.Literal:
