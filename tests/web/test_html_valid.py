@@ -7,6 +7,7 @@ package and run with java), which also checks attribute values, such as the quer
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -25,7 +26,15 @@ PAGES = [
     ("GET", "/sparql"), ("GET", "/sparql?query=SELECT+%2A+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D+LIMIT+3"),
     ("GET", "/downloads"), ("GET", "/void"), ("GET", "/validation"),
     ("GET", "/page/city/gdansc"), ("GET", "/no/such/page"), ("PUT", "/sparql"), ("DELETE", "/void"),
+    # lists, stored queries and pictures (their templates: lists/, api/, pictures/)
+    ("GET", "/networks"), ("GET", "/memberships"), ("GET", "/disagreements"), ("GET", "/api"),
+    ("GET", "/pictures"), ("GET", "/pictures/overlap"), ("GET", "/pictures/timeline"), ("GET", "/pictures/map"),
 ]
+
+
+#: a rule of the packaged checker (20.6.30) that ARIA in HTML has since dropped: ``svg`` may take
+#: any role (https://www.w3.org/TR/html-aria/#el-svg)
+STALE_RULE = re.compile(r"Bad value “[a-z]+” for attribute “role” on element “svg”")
 
 
 @pytest.fixture(scope="module")
@@ -65,5 +74,6 @@ def test_every_page_passes_the_nu_html_checker(pages):
                          capture_output=True, text=True, timeout=300)
     messages = json.loads(run.stdout or run.stderr)["messages"]
     errors = [f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m['message']} "
-              f"({m.get('extract', '').strip()})" for m in messages if m["type"] == "error"]
+              f"({m.get('extract', '').strip()})" for m in messages
+              if m["type"] == "error" and not STALE_RULE.search(m["message"])]
     assert not errors, "\n".join(errors)
