@@ -79,3 +79,21 @@ def test_query_from_file(built_dist, root, tmp_path):
     path = tmp_path / "q.rq"
     path.write_text("ASK { ?s ?p ?o }")
     assert _run(built_dist, root, f"@{path}", "table") == (0, "true\n")
+
+
+def test_format_names_come_from_the_registry(built_dist, root, capsys):
+    """--format takes the registry's names and means what /sparql's format= means: json/xml are
+    JSON-LD/RDF-XML for a graph; a results format for a CONSTRUCT is refused with exit 1."""
+    from netzwerke_kg import formats
+    from netzwerke_kg.cli import build_parser
+
+    choices = next(a.choices for a in build_parser()._subparsers._group_actions[0].choices["query"]._actions
+                   if a.dest == "format")
+    assert set(choices) == {"table", *(f.key for f in formats.by_kind("results", "graph", "dataset"))}
+    q = "CONSTRUCT WHERE { <https://w3id.org/netzwerke-kg/id/city/rostock> ?p ?o }"
+    code, text = _run(built_dist, root, q, "json")
+    assert code == 0 and len(Graph().parse(data=text, format="json-ld")) > 5
+    code, text = _run(built_dist, root, q, "nquads")
+    assert code == 0 and text.count(" .\n") > 5
+    code, _ = _run(built_dist, root, q, "csv")
+    assert code == 1 and "ttl" in capsys.readouterr().err

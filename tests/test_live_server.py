@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -25,8 +26,9 @@ ORDER BY ?member"""
 
 
 @contextmanager
-def serving(root, dist, log, *, workers: int = 2, query_timeout: float = 10.0):
-    """`serve()` under gunicorn on a free loopback port, as `make serve` runs it; yields the base URL."""
+def serving(root, dist, log, *, workers: int = 2, query_timeout: float = 10.0, env: dict | None = None):
+    """`serve()` under gunicorn on a free loopback port, as `make serve` runs it; yields the base URL.
+    ``env`` adds environment variables (e.g. PYTHONHASHSEED) to the server's."""
     port = free_port()
     code = (
         "import sys; from pathlib import Path; from netzwerke_kg.config import Settings; "
@@ -35,7 +37,8 @@ def serving(root, dist, log, *, workers: int = 2, query_timeout: float = 10.0):
         f"query_timeout={query_timeout!r}), host='127.0.0.1', port={port}, workers={workers}))"
     )
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

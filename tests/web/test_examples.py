@@ -336,10 +336,10 @@ def test_the_endpoint_serves_the_editor_to_browsers(client):
 )
 def test_every_download_link_format_is_served(key, graph, client):
     """Each format the editor offers names the endpoint's alias and downloads in that media type."""
-    from netzwerke_kg.web.conneg import resolve_format
+    from netzwerke_kg import formats
 
     label, media_type = (GRAPH_FORMATS if graph else RESULT_FORMATS)[key]
-    assert resolve_format(key, graph) == media_type
+    assert formats.lookup(key, formats.offered("graph" if graph else "results")).media_type == media_type
     example = next(e for e in EXAMPLES if (query_form(e.query) in ("CONSTRUCT", "DESCRIBE")) == graph)
     response = client.get("/sparql", query_string={"query": example.query, "format": key})
     assert response.status_code == 200, response.get_data(as_text=True)

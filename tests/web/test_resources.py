@@ -180,9 +180,12 @@ def test_unknown_iri_gets_a_helpful_404(client):
         suggestions = [a.attrs["href"] for a in doc.by_id("suggestions").find_all("a")]
         assert "/page/city/gdansk" in suggestions
     for path in ("/id/city/Not%20A%20Slug", "/page/CITY/x", "/data/city/%3Cx%3E.ttl", "/id/city/a..b"):
-        r = client.get(path)
+        r = client.get(path, headers={"Accept": BROWSER_ACCEPT})
         assert r.status_code == 404, path
         assert r.mimetype == "text/html"
+        # the one error path (web/errors.py): a client that does not ask for HTML gets the JSON face
+        r = client.get(path)
+        assert r.status_code == 404 and r.get_json()["status"] == 404, path
 
 
 def test_search(client):

@@ -11,7 +11,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from netzwerke_kg.web.conneg import FORMAT_ALIASES
+from netzwerke_kg import formats
 
 NKG = "https://w3id.org/netzwerke-kg/"
 SELECT = f"""PREFIX org: <http://www.w3.org/ns/org#>
@@ -110,7 +110,7 @@ def test_format_parameter_for_results(sparql_client, param, alias):
     r = sparql_client.get("/sparql", query_string={"query": SELECT, param: alias},
                           headers={"Accept": "text/html"})
     assert r.status_code == 200
-    assert r.mimetype == FORMAT_ALIASES[alias]
+    assert r.mimetype == formats.lookup(alias, formats.offered("results")).media_type
     assert len(_rows(r.mimetype, r.data)) > 10
 
 

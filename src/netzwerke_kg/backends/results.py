@@ -7,48 +7,59 @@ pipe) and this module writes them out:
 
 Formats: SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/), XML
 (https://www.w3.org/TR/rdf-sparql-XMLres/), CSV and TSV (https://www.w3.org/TR/sparql11-results-csv-tsv/);
-graphs through pyoxigraph's RDF serialisers (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads).
+graphs through the project's one RDF writer (kg.dumps: sorted, pyoxigraph's serialisers, the
+project's JSON-LD). Media types come from the one format registry (netzwerke_kg.formats).
+
+Every literal is built by ``literal``, which gives it the one lexical form the engine stores
+(kg.dumps.canonical), so a remote engine that keeps ``"10.0"`` and the embedded one that answers
+``"10"`` write the same bytes. XML 1.0 cannot carry most C0 control characters: an answer holding
+one is refused in SPARQL XML (NotRepresentableError, HTTP 406) and a CR is written as ``&#13;``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from xml.sax.saxutils import escape, quoteattr
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from netzwerke_kg import formats
+from netzwerke_kg.backends.base import BackendError
+from netzwerke_kg.kg import dumps
 
-#: SELECT/ASK result media types we write
-RESULT_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-#: CONSTRUCT/DESCRIBE media types we write
-GRAPH_TYPES = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/trig",
-    "application/n-quads",
-)
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: SELECT/ASK result media types we write (from the registry)
+RESULT_TYPES = formats.media_types("results")
+#: CONSTRUCT/DESCRIBE media types we write (from the registry)
+GRAPH_TYPES = formats.media_types("graph")
 #: formats whose syntax has comments, so truncation is signalled in the body as well
 _COMMENTING = {"text/turtle", "application/n-triples", "application/trig", "application/n-quads"}
+#: Turtle's abbreviated numbers (Turtle §2.5.2, grammar [19]-[21]), which SPARQL TSV §3 uses
+_TURTLE_NUMBER = {
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?([0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+}
+
+
+class NotRepresentableError(BackendError):
+    """The answer holds something the requested format cannot carry (HTTP 406, says what)."""
 
 
 def content_type(media_type: str) -> str:
     """The Content-Type header value: every textual body we write is UTF-8."""
-    return f"{media_type}; charset=utf-8"
+    return formats.get(media_type).content_type
 
 
 def literal(lexical: str, datatype: str | None = None, language: str | None = None) -> tuple:
-    """A neutral literal; xsd:string and rdf:langString are left implicit as in RDF 1.1."""
+    """A neutral literal in its one lexical form; xsd:string and rdf:langString left implicit (RDF 1.1)."""
     if language:
         return ("literal", lexical, None, language.lower())
-    if datatype in (None, XSD_STRING):
+    if datatype in (None, XSD_STRING, RDF_LANGSTRING):
         return ("literal", lexical, None, None)
-    return ("literal", lexical, datatype, None)
+    return ("literal", dumps.canonical(lexical, datatype), datatype, None)
 
 
 # --- SELECT / ASK --------------------------------------------------------------------------------
@@ -108,18 +119,28 @@ def _select_json(variables, rows, link) -> bytes:
     return json.dumps({"head": head, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
 
 
+def _xml_text(text: str) -> str:
+    """Character data for XML 1.0: markup escaped, CR as a reference (§2.11 would turn it into LF),
+    characters XML cannot carry (§2.2) refused."""
+    try:
+        dumps.check_xml_text(text)
+    except dumps.SerialisationError as exc:
+        raise NotRepresentableError(str(exc).replace("XML 1.0", "SPARQL Results XML (XML 1.0)")) from None
+    return escape(text).replace("\r", "&#13;")
+
+
 def _xml_term(term: tuple) -> str:
     """A term as a SPARQL XML binding element (Results XML Format §2.3.1)."""
     kind = term[0]
     if kind == "uri":
-        return f"<uri>{escape(term[1])}</uri>"
+        return f"<uri>{_xml_text(term[1])}</uri>"
     if kind == "bnode":
-        return f"<bnode>{escape(term[1])}</bnode>"
+        return f"<bnode>{_xml_text(term[1])}</bnode>"
     if term[3]:
-        return f"<literal xml:lang={quoteattr(term[3])}>{escape(term[1])}</literal>"
+        return f"<literal xml:lang={quoteattr(term[3])}>{_xml_text(term[1])}</literal>"
     if term[2]:
-        return f"<literal datatype={quoteattr(term[2])}>{escape(term[1])}</literal>"
-    return f"<literal>{escape(term[1])}</literal>"
+        return f"<literal datatype={quoteattr(term[2])}>{_xml_text(term[1])}</literal>"
+    return f"<literal>{_xml_text(term[1])}</literal>"
 
 
 def _select_xml(variables, rows, link) -> bytes:
@@ -179,11 +200,18 @@ def nt_term(term: tuple) -> str:
     return f'"{lex}"'
 
 
+def tsv_term(term: tuple) -> str:
+    """A term as SPARQL 1.1 TSV writes it (§3): Turtle syntax, numbers in their abbreviated form."""
+    if term[0] == "literal" and term[2] in _TURTLE_NUMBER and _TURTLE_NUMBER[term[2]].fullmatch(term[1]):
+        return term[1]
+    return nt_term(term)
+
+
 def _select_tsv(variables, rows) -> bytes:
     """SPARQL 1.1 TSV: ?-prefixed header, values in Turtle/N-Triples syntax, LF line ends (§3)."""
     lines = ["\t".join("?" + v for v in variables)]
     for row in rows:
-        lines.append("\t".join("" if t is None else nt_term(t) for t in row))
+        lines.append("\t".join("" if t is None else tsv_term(t) for t in row))
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -191,25 +219,14 @@ def _select_tsv(variables, rows) -> bytes:
 
 def write_graph(triples: list[tuple], media_type: str, *, prefixes: dict[str, str] | None = None,
                 truncated_note: str | None = None) -> bytes:
-    """Serialise neutral triples (sorted, so both backends write the same bytes)."""
-    import pyoxigraph as ox
-
+    """Serialise neutral triples with the one RDF writer (sorted, so both backends write the same bytes)."""
     if media_type not in GRAPH_TYPES:
         raise ValueError(f"not an RDF media type: {media_type}")
-    fmt = ox.RdfFormat.from_media_type(media_type)
-    ordered = sorted(triples, key=lambda t: tuple(nt_term(x) for x in t))
-    ox_triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in ordered]
-    items = ox_triples
-    if fmt.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ox_triples]
-    use_prefixes = None
-    if prefixes and media_type in ("text/turtle", "application/trig", "application/rdf+xml"):
-        # Declare only the namespaces the answer uses, so a small answer stays small.
-        iris = {t[1] for triple in ordered for t in triple if t[0] == "uri"}
-        iris |= {t[2] for triple in ordered for t in triple if t[0] == "literal" and t[2]}
-        use_prefixes = {name: ns for name, ns in sorted(prefixes.items())
-                        if any(i.startswith(ns) for i in iris)}
-    body = ox.serialize(items, format=fmt, prefixes=use_prefixes) if use_prefixes else ox.serialize(items, format=fmt)
+    try:
+        body = dumps.write([tuple(_ox(t) for t in triple) for triple in triples],
+                           formats.get(media_type).key, prefixes=prefixes)
+    except dumps.SerialisationError as exc:
+        raise NotRepresentableError(str(exc)) from None
     if truncated_note and media_type in _COMMENTING:
         body = f"# {truncated_note}\n".encode() + body
     return body
@@ -241,7 +258,11 @@ def from_ox(term) -> tuple | None:
     if isinstance(term, ox.BlankNode):
         return ("bnode", term.value)
     if isinstance(term, ox.Literal):
-        return literal(term.value, term.datatype.value if term.datatype else None, term.language)
+        # Already in the engine's one lexical form: no canonicalisation needed (nor paid for).
+        if term.language:
+            return ("literal", term.value, None, term.language.lower())
+        datatype = term.datatype.value if term.datatype else None
+        return ("literal", term.value, None if datatype in (None, XSD_STRING) else datatype, None)
     raise ValueError(f"unsupported term {term!r}")  # RDF-star triples are not in our data
 
 def capped(items, cap: int | None) -> tuple[list, bool]:
@@ -285,7 +306,8 @@ def to_rdflib(term: tuple | None):
     if term[3]:
         return Literal(term[1], lang=term[3])
     if term[2]:
-        return Literal(term[1], datatype=URIRef(term[2]))
+        # normalize=False: rdflib would otherwise rewrite the lexical form the writer relies on
+        return Literal(term[1], datatype=URIRef(term[2]), normalize=False)
     return Literal(term[1])
 
 

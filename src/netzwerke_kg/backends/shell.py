@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from netzwerke_kg.backends import results
+from netzwerke_kg import formats
 from netzwerke_kg.backends.base import BackendError, BackendUnavailableError, QueryTimeoutError
 from netzwerke_kg.config import Settings
+from netzwerke_kg.formats import FormatError
 
-#: --format names -> media types (``table`` is ours: aligned columns)
-SHELL_FORMATS = {
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-#: for graph results, the tabular names fall back to an RDF format
-GRAPH_FALLBACK = {"table": "text/turtle", "csv": "application/n-triples", "tsv": "application/n-triples",
-                  "json": "application/ld+json", "xml": "application/rdf+xml"}
+#: --format names -> media types, from the registry (``table`` is ours: aligned columns)
+SHELL_FORMATS = {f.key: f.media_type for f in formats.by_kind("results", "graph", "dataset")}
 
 EXIT_OK, EXIT_QUERY, EXIT_INPUT, EXIT_BACKEND = 0, 1, 2, 3
 
@@ -58,16 +47,7 @@ def run_query(settings: Settings, sparql: str, fmt: str, timeout: float | None =
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BACKEND
     try:
-        if info.is_graph:
-            media = GRAPH_FALLBACK.get(fmt) or SHELL_FORMATS[fmt]
-        elif fmt == "table":
-            media = "application/sparql-results+json"
-        elif SHELL_FORMATS[fmt] in results.GRAPH_TYPES:
-            print(f"error: --format {fmt} is for CONSTRUCT/DESCRIBE; use table, csv, tsv, json or xml",
-                  file=sys.stderr)
-            return EXIT_QUERY
-        else:
-            media = SHELL_FORMATS[fmt]
+        media = _media_type(fmt, info.is_graph)
         result = backend.query(text, media, timeout=timeout)
         if fmt == "table" and not info.is_graph:
             out.write(format_table(result.body, settings.base_iri))
@@ -79,6 +59,9 @@ def run_query(settings: Settings, sparql: str, fmt: str, timeout: float | None =
             print(f"warning: result truncated at {settings.max_rows} rows (NETZWERKE_KG_MAX_ROWS raises the cap)",
                   file=sys.stderr)
         return EXIT_OK
+    except FormatError as exc:
+        print(f"error: --format {fmt}: {exc.message}", file=sys.stderr)
+        return EXIT_QUERY
     except (BackendUnavailableError, QueryTimeoutError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BACKEND
@@ -87,6 +70,15 @@ def run_query(settings: Settings, sparql: str, fmt: str, timeout: float | None =
         return EXIT_QUERY
     finally:
         backend.close()
+
+
+def _media_type(fmt: str, graph: bool) -> str:
+    """The media type ``--format`` names for this kind of answer: the registry's choice, as on
+    /sparql (``json``/``xml`` mean JSON-LD/RDF-XML for a graph); ``table`` prints SPARQL JSON
+    as columns, or Turtle for a graph."""
+    if fmt == "table":
+        return "text/turtle" if graph else "application/sparql-results+json"
+    return formats.choose("graph" if graph else "results", {"format": [fmt]}, None).media_type
 
 
 def _ensure_dist(settings: Settings) -> int:

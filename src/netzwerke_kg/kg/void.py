@@ -16,18 +16,15 @@ from dataclasses import dataclass
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
+from netzwerke_kg import formats
 from netzwerke_kg.namespaces import SCHEMA, nkg
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(formats.FORMATS_NS)
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 #: dcat:version is DCAT 3; rdflib's DCAT namespace object predates it
 DCAT_VERSION = URIRef(f"{DCAT}version")
 IANA = "https://www.iana.org/assignments/media-types/"
-
-#: the formats vocabulary term of each dump format (VoID §6.2 void:feature)
-FEATURE = {"trig": "TriG", "nquads": "N-Quads", "turtle": "Turtle", "ntriples": "N-Triples",
-           "jsonld": "JSON-LD", "rdfxml": "RDF_XML"}
 
 
 @dataclass(frozen=True)
@@ -54,12 +51,26 @@ def download_url(base: str, path: str) -> URIRef:
 
 
 def _slug(iri: str, prefixes: Mapping[str, str]) -> str:
-    """A readable, unique path segment for a class or property (prefix-local, else a hash)."""
+    """A readable path segment for a class or property: ``prefix-local`` in lower case, as every
+    slug under ``id/`` is (so the partition's IRI dereferences), else a hash."""
     for p, ns in sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         local = iri[len(ns):]
         if p and iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_-]+", local):
-            return f"{p}-{local}"
+            return f"{p}-{local}".lower()
+    return _hash_slug(iri)
+
+
+def _hash_slug(iri: str) -> str:
+    """A path segment naming an IRI by its hash."""
     return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
+
+
+def _slugs(iris: Iterable, prefixes: Mapping[str, str]) -> dict:
+    """A unique slug per IRI: readable where that is unambiguous (two terms differing only in case
+    would share one), a hash otherwise."""
+    readable = {i: _slug(str(i), prefixes) for i in iris}
+    taken = Counter(readable.values())
+    return {i: slug if taken[slug] == 1 else _hash_slug(str(i)) for i, slug in readable.items()}
 
 
 def describe(*, base: str, triples: Iterable, dumps: list[DumpFile], prefixes: Mapping[str, str],
@@ -105,14 +116,15 @@ def describe(*, base: str, triples: Iterable, dumps: list[DumpFile], prefixes: M
     add(ds, VOID.distinctObjects, Literal(len(objects)))
 
     # VoID §4.5/§4.6: class partitions (entities per class) and property partitions (triples)
+    class_slugs, property_slugs = _slugs(classes, prefixes), _slugs(properties, prefixes)
     for c, n in classes.items():
-        part = URIRef(f"{ds}/class/{_slug(str(c), prefixes)}")
+        part = URIRef(f"{ds}/class/{class_slugs[c]}")
         add(ds, VOID.classPartition, part)
         add(part, RDF.type, VOID.Dataset)
         add(part, VOID["class"], c)
         add(part, VOID.entities, Literal(n))
     for p, n in properties.items():
-        part = URIRef(f"{ds}/property/{_slug(str(p), prefixes)}")
+        part = URIRef(f"{ds}/property/{property_slugs[p]}")
         add(ds, VOID.propertyPartition, part)
         add(part, RDF.type, VOID.Dataset)
         add(part, VOID.property, p)
@@ -149,8 +161,12 @@ def describe(*, base: str, triples: Iterable, dumps: list[DumpFile], prefixes: M
         add(dist, DCTERMS.license, LICENCE)
         add(dist, DCTERMS.issued, Literal(issued, datatype=XSD.dateTime, normalize=False))
         add(dist, VOID.triples, Literal(d.triples))
-        if d.format in FEATURE:
-            add(dist, DCTERMS.conformsTo, FORMATS[FEATURE[d.format]])
+        try:
+            iri = formats.by_key(d.format).iri  # the W3C format IRI, from the one registry
+        except KeyError:
+            iri = None
+        if iri:
+            add(dist, DCTERMS.conformsTo, URIRef(iri))
         checksum = URIRef(f"{dist}/sha256")
         add(dist, SPDX.checksum, checksum)
         add(checksum, RDF.type, SPDX.Checksum)

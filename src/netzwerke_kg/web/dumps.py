@@ -18,8 +18,8 @@ from typing import Any, Callable, TypeVar
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
+from netzwerke_kg import formats
 from netzwerke_kg.kg.void import LICENCE
-from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.i18n import html_response
 from netzwerke_kg.web.iris import absolute, site_url
 
@@ -214,17 +214,9 @@ def downloads():
     """The list of files: HTML for browsers, JSON by Accept: application/json or ?format=json."""
     manifest = _manifest_or_503()
     info = describe_downloads(manifest)
-    offers = ["text/html", "application/json"]
-    fmt = request.args.get("format")
-    if fmt is not None:
-        chosen = {"html": "text/html", "json": "application/json"}.get(fmt)
-        if chosen is None:
-            abort(400, description=f"Unknown format {fmt!r}: use html or json.")
-    else:
-        # RFC 9110 §12.5.1: no Accept means anything goes; an Accept we cannot meet is a 406.
-        chosen = negotiate(request.headers.get("Accept"), offers, default="text/html")
-        if chosen is None:
-            abort(406, description="This page is offered as text/html and application/json.")
+    # The registry's choice between the page and its JSON twin (?format=html|json, else Accept).
+    chosen = formats.choose(("page", "data"), {"format": request.args.getlist("format")},
+                            request.headers.get("Accept"), default="text/html").media_type
     json_url = site_url("/downloads", format="json")
     if chosen == "application/json":
         response = jsonify(info)

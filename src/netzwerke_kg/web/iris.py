@@ -20,13 +20,10 @@ from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request
 
-#: RDF document formats a resource description is offered in: extension -> media type
-DATA_FORMATS: dict[str, str] = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+from netzwerke_kg import formats
+
+#: RDF document formats a resource description is offered in: extension -> media type (the registry's)
+DATA_FORMATS: dict[str, str] = formats.extensions("document")
 
 #: the languages pages are written in
 LANGUAGES = ("en", "de")
@@ -172,15 +169,21 @@ def absolute(url: str) -> str:
     return request.host_url.rstrip("/") + url
 
 
-def canonical_url(iri: str) -> str:
-    """The canonical public URL of the page about ``iri``: under the base IRI, not this host."""
-    path = mapper().doc_path(iri)
+def canonical_url(iri: str, fmt: str | None = None) -> str:
+    """The canonical public URL of the page (or the ``fmt`` RDF document) about ``iri``: under the
+    base IRI, not this host (RFC 6596)."""
+    path = mapper().doc_path(iri, fmt)
     return mapper().iri_for_path(path) if path else str(iri)
 
 
 def iri_for_request_path(path: str) -> str:
     """The IRI a request path of this server stands for (the host and script root mapped away)."""
     return mapper().iri_for_path(path)
+
+
+def valid_segments(path: str) -> bool:
+    """True when every '/'-separated segment of ``path`` looks like ours (as valid_kind_slug)."""
+    return ".." not in path and all(_KIND_SLUG.match(p) for p in path.split("/"))
 
 
 def valid_kind_slug(kind: str, slug: str) -> bool:

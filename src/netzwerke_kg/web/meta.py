@@ -23,23 +23,15 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RoutingException
 
+from netzwerke_kg import formats
 from netzwerke_kg.kg.void import SPDX  # the checksum terms the build writes into the VoID
 from netzwerke_kg.namespaces import prefixes
-from netzwerke_kg.web.conneg import negotiate
 from netzwerke_kg.web.dumps import dist_dir, load_manifest, read_cached
 from netzwerke_kg.web.i18n import choose_language, html_response
 from netzwerke_kg.web.iris import DATA_FORMATS, mapper, site_url, url_for_iri, valid_kind_slug
-from netzwerke_kg.web.resources import SERIALIZERS, link_header, serialised
+from netzwerke_kg.web.resources import link_header, serialised
 
 bp = Blueprint("meta", __name__)
-
-#: RDF media types offered for the VoID and the validation report -> (rdflib format, extension)
-#: (the resource documents' formats, so /void and /validation offer what /data/… offers)
-RDF_OFFERS: dict[str, tuple[str, str]] = {
-    media_type: (SERIALIZERS[ext], ext) for ext, media_type in DATA_FORMATS.items()
-}
-#: ?format= values accepted besides the media types themselves
-FORMAT_PARAM = {"html": "text/html", **{ext: mt for mt, (_, ext) in RDF_OFFERS.items()}}
 #: the sitemaps protocol's limit of URLs in one file
 SITEMAP_MAX_URLS = 50_000
 #: site pages listed in the sitemap besides the resource pages, when the app has them
@@ -65,34 +57,21 @@ def _parse_turtle(path: Path) -> Graph:
 
 
 def _choose_format(default: str = "text/turtle") -> str:
-    """The media type asked for by ?format= or Accept; ``default`` without a preference."""
-    fmt = request.args.get("format")
-    if fmt is not None:
-        chosen = FORMAT_PARAM.get(fmt) or (fmt if fmt in RDF_OFFERS else None)
-        if chosen is None:
-            abort(400, description=f"Unknown format {fmt!r}: use one of {', '.join(FORMAT_PARAM)}.")
-        return chosen
-    # The default first: on a tie (*/*) the first offer wins; browsers ask for text/html by name.
-    offers = [default, *[m for m in ("text/html", *RDF_OFFERS) if m != default]]
-    # RFC 9110 §12.5.1: no Accept means anything goes; an Accept we cannot meet is a 406.
-    chosen = negotiate(request.headers.get("Accept"), offers, default=default)
-    if chosen is None:
-        abort(406, description=f"Offered: {', '.join(offers)}.")
-    return chosen
+    """The media type asked for by ?format= or Accept (the registry's choice); ``default`` without one."""
+    params = {"format": request.args.getlist("format")}
+    return formats.choose("document", params, request.headers.get("Accept"), default=default,
+                          extra=("page",)).media_type
 
 
 def _rdf_response(graph: Graph, media_type: str) -> Response:
-    """``graph`` serialised as ``media_type`` (one of RDF_OFFERS)."""
-    _, ext = RDF_OFFERS[media_type]
-    return serialised(graph, ext)
+    """``graph`` written as ``media_type`` (a document format) by the one RDF writer."""
+    return serialised(graph, formats.get(media_type).extension)
 
 
 def _alternates(path: str) -> list[dict]:
     """<link rel=alternate> entries for each RDF format of a document."""
-    return [
-        {"rel": "alternate", "type": mt, "href": site_url(path, format=ext)}
-        for mt, (_, ext) in RDF_OFFERS.items()
-    ]
+    return [{"rel": "alternate", "type": mt, "href": site_url(path, format=ext)}
+            for ext, mt in DATA_FORMATS.items()]
 
 
 def _term(term, graph: Graph) -> dict:

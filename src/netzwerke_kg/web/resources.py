@@ -13,8 +13,12 @@ to the VoID, ``license``, ``canonical``; pages repeat them as ``<link>`` element
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+
+from netzwerke_kg import formats
+from netzwerke_kg.kg import dumps
+from netzwerke_kg.namespaces import prefixes
 from netzwerke_kg.queries import Queries
-from netzwerke_kg.web import conneg, i18n, iris
+from netzwerke_kg.web import i18n, iris
 from netzwerke_kg.web.dumps import LICENSE
 from netzwerke_kg.web.iris import DATA_FORMATS
 
@@ -22,14 +26,6 @@ bp = Blueprint("resources", __name__)
 
 
 bp.after_request(i18n.name_language)
-
-#: rdflib serializer names per extension
-SERIALIZERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
-#: media type -> extension (the inverse of DATA_FORMATS), plus common aliases
-MEDIA_TO_EXT = {mt: ext for ext, mt in DATA_FORMATS.items()}
-MEDIA_TO_EXT.update({"application/x-turtle": "ttl", "text/n3": "ttl", "text/plain": "nt",
-                     "application/json": "jsonld", "application/xml": "rdf", "text/xml": "rdf"})
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @bp.app_context_processor
@@ -51,14 +47,17 @@ def queries() -> Queries:
     return q
 
 
-def negotiate(offers: list[str], default: str | None = None) -> str | None:
-    """The best of ``offers`` for the request's Accept header (conneg.negotiate, RFC 9110 §12.5.1)."""
-    return conneg.negotiate(request.headers.get("Accept"), offers, default)
+def choose(params: dict | None, *, page: bool, default: str | None = None) -> formats.Format:
+    """The registry's choice of document format (``format=`` in params, else Accept); HTML if ``page``."""
+    return formats.choose("document", params, request.headers.get("Accept"), default=default,
+                          extra=("page",) if page else ())
 
 
 def link_set(iri: str, current: str) -> list[dict]:
     """The links every page/document about ``iri`` carries (RFC 8288), as dicts for header and
-    template; ``current`` is 'html' or a DATA_FORMATS extension (that one is left out)."""
+    template; ``current`` is 'html' or a DATA_FORMATS extension (that one is left out). The
+    canonical link names the same content under the base IRI (RFC 6596 §3: a duplicate of this
+    representation, so an RDF document's canonical is that RDF document, not the page)."""
     links = []
     if current != "html":
         links.append({"rel": "alternate", "href": iris.absolute(iris.page_url(iri, lang=None)),
@@ -67,7 +66,7 @@ def link_set(iri: str, current: str) -> list[dict]:
         if ext != current:
             links.append({"rel": "alternate", "href": iris.absolute(iris.data_url(iri, ext)),
                           "type": media_type})
-    return links + site_links(iris.canonical_url(iri))
+    return links + site_links(iris.canonical_url(iri, None if current == "html" else current))
 
 
 def site_links(canonical: str) -> list[dict]:
@@ -116,17 +115,12 @@ def identify(kind: str, slug: str):
     """303 See Other from the thing to a document about it, by Accept (Cool URIs §4.3)."""
     iri = _resource_iri(kind, slug)
     if not queries().exists(iri):
-        return not_found(iri)
-    chosen = negotiate([*HTML_TYPES, *DATA_FORMATS.values(), *MEDIA_TO_EXT], default="text/html")
-    if chosen is None:
-        response = Response(
-            "406 Not Acceptable: this resource is available as text/html, "
-            + ", ".join(DATA_FORMATS.values()) + "\n", status=406, mimetype="text/plain")
-        return _vary(response, "Accept")
-    if chosen in HTML_TYPES:
+        abort(404, description=f"No resource has the IRI {iri}.")
+    chosen = choose(None, page=True, default="text/html")
+    if chosen.kind == "page":
         target = iris.page_url(iri)
     else:
-        target = iris.data_url(iri, MEDIA_TO_EXT[chosen])
+        target = iris.data_url(iri, chosen.extension)
     response = redirect(target, code=303)
     return _vary(response, "Accept")
 
@@ -139,33 +133,30 @@ def data(kind: str, rest: str):
         slug, ext = rest, None
     fmt = request.args.get("format")
     if fmt is not None:
-        fmt = {v: k for k, v in DATA_FORMATS.items()}.get(fmt, fmt)
-        if fmt not in DATA_FORMATS:
-            return Response(f"400 Bad Request: unknown format {fmt!r}; use one of "
-                            f"{', '.join(DATA_FORMATS)}\n", status=400, mimetype="text/plain")
-        ext = fmt
+        ext = choose({"format": [fmt]}, page=False).extension
     negotiated = ext is None
     if ext is None:
-        chosen = negotiate([*DATA_FORMATS.values(), *MEDIA_TO_EXT], default="text/turtle")
-        if chosen is None:
-            return _vary(Response("406 Not Acceptable: offered " + ", ".join(DATA_FORMATS.values())
-                                  + "\n", status=406, mimetype="text/plain"), "Accept")
-        ext = MEDIA_TO_EXT[chosen]
+        ext = choose(None, page=False, default="text/turtle").extension
     iri = _resource_iri(kind, slug)
     if not queries().exists(iri):
         # a slug may itself end in a format-like extension (id/distribution/netzwerke-kg.ttl)
         whole = iris.mapper().instance_iri(kind, rest)
         if fmt is None and rest != slug and iris.valid_kind_slug(kind, rest) and queries().exists(whole):
             return _rdf_response(queries().describe(whole), whole, "ttl", False)
-        return not_found(iri)
+        abort(404, description=f"No resource has the IRI {iri}.")
     return _rdf_response(queries().describe(iri), iri, ext, negotiated)
 
 
 def serialised(graph, ext: str) -> Response:
-    """``graph`` serialised in format ``ext``, as UTF-8 and labelled so (RDF/XML included: its XML
-    declaration says utf-8 too, RFC 7303 §3.2)."""
-    body = graph.serialize(format=SERIALIZERS[ext], encoding="utf-8")
-    return Response(body, content_type=f"{DATA_FORMATS[ext]}; charset=utf-8")
+    """``graph`` written in format ``ext`` by the one RDF writer (kg.dumps: sorted, one lexical
+    form, the same bytes in every process), as UTF-8 and labelled so (RFC 7303 §3.2 for RDF/XML)."""
+    fmt = formats.by_extension(ext, formats.offered("document"))
+    pmap = prefixes(current_app.config["SETTINGS"].base_iri)
+    try:
+        body = dumps.write(graph, fmt.key, prefixes=pmap)
+    except dumps.SerialisationError as exc:
+        abort(406, description=f"{exc}")
+    return Response(body, content_type=fmt.content_type)
 
 
 def _rdf_response(graph, iri: str, ext: str, negotiated: bool) -> Response:
@@ -178,6 +169,46 @@ def _rdf_response(graph, iri: str, ext: str, negotiated: bool) -> Response:
     return response
 
 
+# --- the other IRIs we publish: named graphs, the shapes, skolem IRIs (Linked Data principle 3) -
+
+def _graph_document(construct: str, subject: str):
+    """An RDF document holding what ``construct`` finds; 404 when it finds nothing."""
+    graph = current_app.extensions["netzwerke_kg.backend"].construct(construct)
+    if not len(graph):
+        abort(404, description=f"Nothing is published as {subject}.")
+    ext = choose({"format": request.args.getlist("format")}, page=False, default="text/turtle").extension
+    response = serialised(graph, ext)
+    return _vary(response, "Accept")
+
+
+@bp.get("/graph/<path:name>")
+def named_graph(name: str):
+    """A named graph's IRI (``{base}graph/{dir}/{stem}``, SPARQL 1.1 Service Description
+    sd:name) dereferences to the graph's triples (Graph Store Protocol §4.1 style, read-only)."""
+    if not iris.valid_segments(name):
+        abort(404)
+    graph = iris.mapper().iri_for_path(f"/graph/{name}")
+    return _graph_document(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", graph)
+
+
+@bp.get("/shapes")
+def shapes():
+    """``{base}shapes#Shape`` IRIs dereference to the SHACL shapes graph(s) (Cool URIs §4.1)."""
+    prefix = iris.mapper().iri_for_path("/graph/shapes/")
+    return _graph_document("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', "/shapes")
+
+
+@bp.get("/.well-known/genid/<ident>")
+def skolem(ident: str):
+    """A skolem IRI (RDF 1.1 Concepts §3.5) dereferences to its description."""
+    if not ident.isalnum():
+        abort(404)
+    iri = iris.mapper().iri_for_path(f"/.well-known/genid/{ident}")
+    return _graph_document(f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} "
+                           f"WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}", iri)
+
+
 @bp.get("/page/<kind>/<path:slug>")
 def page(kind: str, slug: str):
     """The HTML page about a resource."""
@@ -185,7 +216,7 @@ def page(kind: str, slug: str):
 
     iri = _resource_iri(kind, slug)
     if not queries().exists(iri):
-        return not_found(iri)
+        abort(404, description=f"No resource has the IRI {iri}.")
     ctx = resource_context(queries(), iri, i18n.choose_language())
     response = page_response("resource.html", link_set(iri, "html"), **ctx)
     return _vary(response, "Accept-Language")
@@ -202,16 +233,12 @@ def ontology(ext: str | None = None):
     negotiated = False
     fmt = request.args.get("format")
     if ext is None and fmt is not None:
-        if fmt not in DATA_FORMATS and fmt != "html":
-            return Response(f"400 Bad Request: unknown format {fmt!r}; use html or one of "
-                            f"{', '.join(DATA_FORMATS)}\n", status=400, mimetype="text/plain")
-        ext = None if fmt == "html" else fmt
+        chosen = choose({"format": [fmt]}, page=True)
+        ext = None if chosen.kind == "page" else chosen.extension
     elif ext is None:
-        chosen = negotiate([*HTML_TYPES, *DATA_FORMATS.values(), *MEDIA_TO_EXT], default="text/html")
-        if chosen is None:
-            return _vary(Response("406 Not Acceptable\n", status=406, mimetype="text/plain"), "Accept")
-        if chosen not in HTML_TYPES:
-            ext, negotiated = MEDIA_TO_EXT[chosen], True
+        chosen = choose(None, page=True, default="text/html")
+        if chosen.kind != "page":
+            ext, negotiated = chosen.extension, True
     if ext is not None:
         return _rdf_response(queries().ontology_graph(), iri, ext, negotiated)
     from netzwerke_kg.web.browse import ontology_context
@@ -228,8 +255,12 @@ def nearest_links(text: str) -> list[dict]:
 
 
 def not_found(iri: str | None = None):
-    """The helpful 404 page: what was asked for, a search box, the nearest labels."""
+    """The helpful 404 page (the browser face of every 404, see errors.py): what was asked for,
+    a search box, the nearest labels."""
     lang = i18n.choose_language()
+    for prefix in ("/id/", "/page/", "/data/"):
+        if iri is None and request.path.startswith(prefix):
+            iri = iris.mapper().iri_for_path("/id/" + request.path[len(prefix):])
     slug = (iri or request.path).rstrip("/").rsplit("/", 1)[-1]
     try:
         suggestions = nearest_links(slug) if slug else []
@@ -243,13 +274,3 @@ def not_found(iri: str | None = None):
 
 
 
-@bp.app_errorhandler(404)
-def _not_found_handler(exc):
-    """Unknown IRIs and documents under /id, /page, /data get the helpful page; others the default."""
-    if request.path.startswith(("/id/", "/page/", "/data/", "/ontology")):
-        iri = None
-        for prefix in ("/id/", "/page/", "/data/"):
-            if request.path.startswith(prefix):
-                iri = iris.mapper().iri_for_path("/id/" + request.path[len(prefix):])
-        return not_found(iri)
-    return exc

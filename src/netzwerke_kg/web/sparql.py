@@ -16,37 +16,33 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
+from netzwerke_kg import formats
 from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import BackendError
 from netzwerke_kg.backends.limits import inspect_query
+from netzwerke_kg.formats import FormatError
+from netzwerke_kg.kg import dumps
 from netzwerke_kg.namespaces import SD, prefixes
-from netzwerke_kg.web.conneg import (
-    FORMAT_ALIASES,
-    GRAPH_FORMAT_ALIASES,
-    GRAPH_SYNONYMS,
-    RESULT_SYNONYMS,
-    negotiate,
-    resolve_format,
-)
-from netzwerke_kg.web.errors import error_response, status_for
+from netzwerke_kg.web.errors import RequestError, error_response, status_for
 from netzwerke_kg.web.examples import editor_context
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("netzwerke_kg.sparql")
 
-HTML = "text/html"
-#: formats of the service description itself
-SD_TYPES = ("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples",
-            "application/trig", "application/n-quads")
+#: formats of the service description itself (a graph, so every graph format)
+SD_TYPES = formats.media_types("graph")
 
 
-class ProtocolError(Exception):
+class ProtocolError(RequestError):
     """A request this endpoint refuses before any engine sees it (status and message)."""
 
-    def __init__(self, status: int, message: str, headers: dict | None = None):
-        """Remember the HTTP status, the message and extra headers."""
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
+
+def choose_format(kind: str, params: dict) -> formats.Format:
+    """The registry's choice for this request (format=/output=/results=, else Accept; HTML for browsers)."""
+    try:
+        return formats.choose(kind, params, request.headers.get("Accept"), extra=("page",))
+    except FormatError as exc:
+        raise ProtocolError(exc.status, exc.message) from None
 
 
 def _backend():
@@ -68,7 +64,7 @@ def endpoint():
     except ProtocolError as exc:
         if request.method in ("GET", "HEAD", "POST"):
             _log(None, exc.status, None, started, _backend(), error=exc.message[:200])
-        return error_response(exc.status, exc.message, headers={"Vary": "Accept", **exc.headers})
+        return error_response(exc.status, exc.message, headers=exc.headers)
 
 
 def _endpoint():
@@ -148,41 +144,13 @@ def _parse_qs(raw: bytes, where: str) -> dict[str, list[str]]:
     return out
 
 
-def _requested_format(params: dict, graph: bool) -> str | None:
-    """The media type named by ``format=`` / ``output=`` (Fuseki/Virtuoso/SPARQLWrapper style), if any."""
-    for name in ("format", "output"):
-        for value in params.get(name, []):
-            if not value:
-                continue
-            media = resolve_format(value, graph)
-            offered = results.GRAPH_TYPES if graph else results.RESULT_TYPES
-            if media in offered:
-                return media
-            aliases = GRAPH_FORMAT_ALIASES if graph else FORMAT_ALIASES
-            names = sorted(k for k, v in aliases.items() if v in offered)
-            kind = "graph (CONSTRUCT/DESCRIBE)" if graph else "SELECT/ASK"
-            raise ProtocolError(406, f"{name}={value} is not available for {kind} results; "
-                                     f"use one of {', '.join(names)} or a media type of {', '.join(offered)}.")
-    return None
-
-
 def _answer(sparql: str, params: dict):
     """Negotiate the format, run the query, and send the answer with its limits signalled."""
     info = inspect_query(sparql)
-    graph = info.is_graph
-    offered = results.GRAPH_TYPES if graph else results.RESULT_TYPES
-    synonyms = GRAPH_SYNONYMS if graph else RESULT_SYNONYMS
-    media = _requested_format(params, graph)
-    if media is None:
-        offers = list(offered) + list(synonyms) + [HTML]
-        chosen = negotiate(request.headers.get("Accept"), offers, default=offered[0])
-        if chosen is None:
-            raise ProtocolError(406, f"None of the media types in the Accept header is available for "
-                                     f"{'CONSTRUCT/DESCRIBE' if graph else 'SELECT/ASK'} results. "
-                                     f"Available: {', '.join(offered)}.")
-        if chosen == HTML:
-            return _editor(sparql)
-        media = synonyms.get(chosen, chosen)
+    chosen = choose_format("graph" if info.is_graph else "results", params)
+    if chosen.kind == "page":
+        return _editor(sparql)
+    media = chosen.media_type
     settings = _settings()
     backend = _backend()
     link = url_for("sparql.endpoint", _external=True) + "#max-rows"
@@ -231,20 +199,10 @@ def _editor(query: str | None):
 
 def _describe_service(params: dict):
     """GET /sparql without a query: the service description, or the editor for browsers."""
-    fmt = (params.get("format") or params.get("output") or [None])[0]
-    if fmt:
-        media = resolve_format(fmt, graph=True)
-        if media not in SD_TYPES:
-            raise ProtocolError(406, f"The service description is available as {', '.join(SD_TYPES)}.")
-    else:
-        offers = [HTML, *SD_TYPES, *[k for k in GRAPH_SYNONYMS if k != "application/json"]]
-        chosen = negotiate(request.headers.get("Accept"), offers, default="text/turtle")
-        if chosen is None:
-            raise ProtocolError(406, f"The service description is available as {', '.join(SD_TYPES)}, "
-                                     "the query editor as text/html.")
-        if chosen == HTML:
-            return _editor(None)
-        media = GRAPH_SYNONYMS.get(chosen, chosen)
+    chosen = choose_format("graph", params)
+    if chosen.kind == "page":
+        return _editor(None)
+    media = chosen.media_type
     body = service_description(url_for("sparql.endpoint", _external=True), media)
     response = Response(body, content_type=results.content_type(media))
     response.headers["Vary"] = "Accept"
@@ -264,112 +222,103 @@ def health():
 
 # --- the service description (SPARQL 1.1 Service Description, §3 the vocabulary) -----------------
 
-#: W3C unique format IRIs, https://www.w3.org/ns/formats/
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-SD_FORMATS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
-
-
 #: how many endpoint URLs (hosts the app is reached under) keep a built service description
 SD_CACHE_URLS = 8
 
 
 def service_description(endpoint_url: str, media_type: str) -> bytes:
     """The sd:Service description of this endpoint as ``media_type`` (one of SD_TYPES): the graph is
-    built once per app and endpoint URL, each format serialised once, when first asked for."""
+    built once per app and endpoint URL, each format written once, when first asked for, by the
+    one RDF writer (sorted, no blank nodes: every worker writes the same bytes)."""
     cache = current_app.extensions.setdefault("netzwerke_kg.sd", {})
     if endpoint_url not in cache:
         # The URL comes from the request's Host header: a client inventing hosts must not grow the
         # cache without end, so only the most recent few URLs are kept (dicts keep insertion order).
         while len(cache) >= SD_CACHE_URLS:
             del cache[next(iter(cache))]
-        graph = _build_service_description(endpoint_url)
-        cache[endpoint_url] = ([tuple(results.from_rdflib(t) for t in triple) for triple in graph], {})
+        cache[endpoint_url] = (list(_build_service_description(endpoint_url)), {})
     triples, bodies = cache[endpoint_url]
     if media_type not in bodies:
-        sd_prefixes = {**prefixes(_settings().base_iri), "sd": str(SD), "formats": FORMATS_NS}
-        bodies[media_type] = results.write_graph(triples, media_type, prefixes=sd_prefixes)
+        sd_prefixes = {**prefixes(_settings().base_iri), "sd": str(SD), "formats": formats.FORMATS_NS}
+        bodies[media_type] = dumps.write(triples, formats.get(media_type).key, prefixes=sd_prefixes)
     return bodies[media_type]
 
 
-def _build_service_description(ep: str):
-    """Build the service description graph."""
-    from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+def _graph_sizes() -> tuple[int, dict[str, int]]:
+    """Triples in the default graph (the union) and in each named graph, counted by the engine."""
+    backend = _backend()
+    union = backend.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    named = backend.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return int(union[0]["n"]), {str(row["g"]): int(row["n"]) for row in named}
+
+
+def _build_service_description(ep: str) -> set:
+    """The service description's triples; every node named under the endpoint URL."""
+    from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, VOID
 
-    from netzwerke_kg.backends.common import void_graph_iri
-    from netzwerke_kg.kg.build import read_manifest
+    from netzwerke_kg.kg.void import dataset_iri
 
-    FORMATS = Namespace(FORMATS_NS)
     settings = _settings()
-    g = Graph()
+    g = set()
+    add = g.add
     service = URIRef(ep)
-    g.add((service, RDF.type, SD.Service))
-    g.add((service, SD.endpoint, service))
-    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    add((service, RDF.type, SD.Service))
+    add((service, SD.endpoint, service))
+    add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    add((service, SD.feature, SD.UnionDefaultGraph))
     if settings.service_allowlist:
-        g.add((service, SD.feature, SD.BasicFederatedQuery))
-    g.add((service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
-    for name in SD_FORMATS.values():
-        g.add((service, SD.resultFormat, FORMATS[name]))
-    g.add((service, DCTERMS.description, Literal(
+        add((service, SD.feature, SD.BasicFederatedQuery))
+    add((service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
+    for fmt in formats.FORMATS:
+        if fmt.kind in ("results", "graph", "dataset") and fmt.iri:
+            add((service, SD.resultFormat, URIRef(fmt.iri)))
+    add((service, DCTERMS.description, Literal(
         "Read-only SPARQL 1.1 query endpoint of netzwerke-kg (Rostock's international city networks). "
         "SPARQL Update is refused (403); SERVICE is refused unless allow-listed; FROM and "
         "default-graph-uri/named-graph-uri accept only the named graphs listed here; nothing is "
-        "fetched from the web. The default graph is the union of the named graphs.", lang="en")))
+        "fetched from the web. Without any of them the default graph is the union of the named "
+        "graphs. Relative IRIs in a query resolve against the base IRI given here.", lang="en")))
     limits = [
-        ("max-rows", settings.max_rows, XSD.integer, "row limit",
+        ("max-rows", Literal(str(settings.max_rows), datatype=XSD.integer), "row limit",
          "At most this many rows (or triples) per response; a longer result is cut and says so in the "
          "X-Result-Truncated header and in the body (JSON head.link, XML <link>, a comment in Turtle, "
          "N-Triples, TriG and N-Quads; CSV and TSV carry the header only)."),
-        ("query-timeout", settings.query_timeout, XSD.decimal, "query time limit",
+        ("query-timeout", Literal(str(settings.query_timeout), datatype=XSD.decimal), "query time limit",
          "A query running longer than this many seconds is stopped and answered with 503."),
-        ("max-request-bytes", settings.max_request_bytes, XSD.integer, "request size limit",
+        ("max-request-bytes", Literal(str(settings.max_request_bytes), datatype=XSD.integer),
+         "request size limit",
          "Requests (query string or body) larger than this many bytes are refused with 413."),
+        # SPARQL 1.1 Query §4.1.1.1 / RFC 3986 §5.1: the base a query without BASE resolves against
+        ("base-iri", URIRef(settings.base_iri), "base IRI",
+         "Relative IRIs in a query without a BASE declaration resolve against this IRI."),
     ]
-    for frag, value, dtype, label, comment in limits:
+    for frag, value, label, comment in limits:
         node = URIRef(f"{ep}#{frag}")
-        g.add((service, RDFS.seeAlso, node))
-        g.add((node, RDFS.label, Literal(label, lang="en")))
-        g.add((node, RDF.value, Literal(str(value), datatype=dtype)))
-        g.add((node, RDFS.comment, Literal(comment, lang="en")))
+        add((service, RDFS.seeAlso, node))
+        add((node, RDFS.label, Literal(label, lang="en")))
+        add((node, RDF.value, value))
+        add((node, RDFS.comment, Literal(comment, lang="en")))
 
-    dist = settings.dist_dir
     void = Graph()
-    if (dist / "void.ttl").is_file():
-        void.parse(dist / "void.ttl", format="turtle")
-    subsets = set(void.objects(None, VOID.subset))
-    top = [d for d in void.subjects(RDF.type, VOID.Dataset) if d not in subsets]
-    dataset = sorted(top)[0] if top else BNode()
-    g += void
-    g.add((service, SD.defaultDataset, dataset))
-    g.add((dataset, RDF.type, SD.Dataset))
-    default_graph = BNode()
-    g.add((dataset, SD.defaultGraph, default_graph))
-    g.add((default_graph, RDF.type, SD.Graph))
-    g.add((default_graph, DCTERMS.description, Literal("The union of all named graphs.", lang="en")))
-    manifest = read_manifest(dist) or {}
-    counts = dict(manifest.get("graphs") or {})
-    if manifest.get("triples") is not None:
-        g.add((default_graph, VOID.triples, Literal(int(manifest["triples"]))))
-    counts.setdefault(void_graph_iri(settings, manifest), len(void))
-    for iri, count in sorted(counts.items()):
-        named, inner = BNode(), BNode()
-        g.add((dataset, SD.namedGraph, named))
-        g.add((named, RDF.type, SD.NamedGraph))
-        g.add((named, SD.name, URIRef(iri)))
-        g.add((named, SD.graph, inner))
-        g.add((inner, RDF.type, SD.Graph))
-        g.add((inner, VOID.triples, Literal(int(count))))
+    if (settings.dist_dir / "void.ttl").is_file():
+        void.parse(settings.dist_dir / "void.ttl", format="turtle")
+    g |= set(void)
+    dataset = dataset_iri(settings.base_iri)
+    add((service, SD.defaultDataset, dataset))
+    add((dataset, RDF.type, SD.Dataset))
+    default_graph = URIRef(f"{ep}#default-graph")
+    add((dataset, SD.defaultGraph, default_graph))
+    add((default_graph, RDF.type, SD.Graph))
+    add((default_graph, DCTERMS.description, Literal("The union of all named graphs.", lang="en")))
+    total, counts = _graph_sizes()
+    add((default_graph, VOID.triples, Literal(total)))
+    for number, (iri, count) in enumerate(sorted(counts.items()), start=1):
+        named, inner = URIRef(f"{ep}#named-graph-{number}"), URIRef(f"{ep}#graph-{number}")
+        add((dataset, SD.namedGraph, named))
+        add((named, RDF.type, SD.NamedGraph))
+        add((named, SD.name, URIRef(iri)))
+        add((named, SD.graph, inner))
+        add((inner, RDF.type, SD.Graph))
+        add((inner, VOID.triples, Literal(count)))
     return g
