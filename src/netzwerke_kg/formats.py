@@ -190,6 +190,23 @@ def choose(kind: str | Iterable[str], params: Mapping[str, list[str]] | None, ac
     return negotiated
 
 
+def negotiate(accept: str | None, media_types: Iterable[str], default: str | None = None) -> str | None:
+    """Plain content negotiation among media types outside the registry (linksets, change sets …):
+    the one the Accept header prefers, ``default`` (else the first) without a usable header, or None."""
+    types = list(media_types)
+    if default is not None:
+        types = [default, *[t for t in types if t != default]]
+    offers = tuple(Format(t, t, "other", "", t) for t in types)
+    chosen = _negotiate(accept, offers)
+    return chosen.media_type if chosen else None
+
+
+def resolve(value: str, graph: bool) -> str | None:
+    """The media type a ``format=`` value names among the answers of a query form, or None."""
+    named = lookup(value, offered("graph" if graph else "results"))
+    return named.media_type if named else None
+
+
 def _names(offers: Iterable[Format]) -> list[str]:
     """The short names of ``offers`` for an error message."""
     return [f.key if f.extension == f.key else f"{f.key} ({f.extension})" for f in offers]

@@ -43,6 +43,14 @@ def render(neutral: dict, *, media_type: str, graph_form: str | None, cap: int |
     Refusals come back as ``{"ok": False, "kind": "refused" | "too-large", "message"}``, so the same
     function runs in a worker process and in the web process.
     """
+    try:
+        return _render(neutral, media_type, graph_form, cap, link, base_iri, max_bytes)
+    except results.NotRepresentableError as exc:  # e.g. U+0007 in SPARQL XML: say so, as a 406
+        return {"ok": False, "kind": "unrepresentable", "message": str(exc)}
+
+
+def _render(neutral, media_type, graph_form, cap, link, base_iri, max_bytes) -> dict:
+    """render() without the translation of NotRepresentableError."""
     form = neutral["form"]
     truncated = neutral.get("truncated", False)
     if form == "GRAPH":
@@ -117,6 +125,8 @@ class QueryRunner:
             raise QueryRefusedError(message)
         if kind == "too-large":
             raise AnswerTooLargeError(message)
+        if kind == "unrepresentable":
+            raise results.NotRepresentableError(message)
         if kind == "error":
             # The engine parsed the query and failed evaluating it (an unbound SERVICE variable, a
             # SERVICE the sandbox stopped …): the query's doing, so a 400 that quotes the engine.

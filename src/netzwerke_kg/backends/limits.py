@@ -133,18 +133,26 @@ _STRING_PART = re.compile(rf"{_ESCAPE}|\\.|.", re.DOTALL)
 _ECHAR = {'"': '\\"', "'": "\\'", "\\": "\\\\", "\n": "\\n", "\r": "\\r"}
 
 
-def canonical(text: str) -> str:
+def canonical(text: str, base: str | None = None, drop_dataset: bool = False) -> str:
     """The query with comments dropped and every ``\\u``/``\\U`` escape written out, for another engine.
 
     Engines disagree on where escapes are decoded (SPARQL 1.1 Query §19.2 says before parsing;
     Oxigraph decodes inside IRIs and strings only). Without escapes and comments, both readings
     are the one this module checked. An escape that would decode to a character an IRI cannot
-    hold is refused.
+    hold is refused. ``base`` is put first as ``BASE`` (Protocol §2.3: the service's base IRI;
+    a BASE in the query still overrides it); ``drop_dataset`` removes FROM / FROM NAMED clauses
+    (Protocol §2.1.4: dataset parameters in the request replace them, which not every engine does).
     """
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind, value = m.lastgroup, m.group()
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
+    out = [f"BASE <{base}>\n"] if base else []
+    i = 0
+    while i < len(tokens):
+        kind, value = tokens[i]
+        i += 1
         if kind == "comment":
+            continue
+        if drop_dataset and kind == "name" and value.upper() == "FROM":
+            i = _skip_dataset_clause(tokens, i)
             continue
         if kind == "iri" and "\\" in value:
             body = unescape(value[1:-1])
@@ -159,6 +167,21 @@ def canonical(text: str) -> str:
             value = value[:quote] + body + value[-quote:]
         out.append(value)
     return "".join(out)
+
+
+def _skip_dataset_clause(tokens: list, i: int) -> int:
+    """The index after ``[NAMED] <iri>|prefix:name`` following a FROM (whitespace and comments skipped)."""
+    def significant(j: int) -> int:
+        while j < len(tokens) and tokens[j][0] in ("ws", "comment"):
+            j += 1
+        return j
+
+    j = significant(i)
+    if j < len(tokens) and tokens[j][0] == "name" and tokens[j][1].upper() == "NAMED":
+        j = significant(j + 1)
+    if j < len(tokens) and tokens[j][0] in ("iri", "name", "pname"):
+        return j + 1
+    return i
 
 
 def _hidden_service(kind: str, value: str) -> bool:

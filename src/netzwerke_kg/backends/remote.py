@@ -96,7 +96,9 @@ class RemoteBackend(QueryRunner, Backend):
         """
         if not trusted:  # our own queries parse; a user's get the local parser's message
             self._check_syntax(req["sparql"])
-        sparql = req["sparql"] if trusted else canonical(req["sparql"])
+        given = req["default_graphs"] is not None or req["named_graphs"] is not None
+        sparql = req["sparql"] if trusted else canonical(req["sparql"], base=self.settings.base_iri,
+                                                             drop_dataset=given)
         neutral = {"ok": True, **self._run(sparql, info, req["default_graphs"], req["named_graphs"],
                                            timeout, req["max_rows"])}
         return render(neutral, **req["render"]) if "render" in req else neutral

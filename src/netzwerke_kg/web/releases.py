@@ -28,7 +28,8 @@ from netzwerke_kg.backends import create_backend
 from netzwerke_kg.backends.limits import inspect_query
 from netzwerke_kg.kg import diff as kgdiff
 from netzwerke_kg.kg import release as kgrelease
-from netzwerke_kg.web.conneg import negotiate, resolve_format
+from netzwerke_kg.formats import negotiate
+from netzwerke_kg.formats import resolve as resolve_format
 from netzwerke_kg.web.i18n import html_response
 from netzwerke_kg.web.iris import absolute, site_url
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from netzwerke_kg.kg.void import LICENCE
-from netzwerke_kg.web.conneg import negotiate
+from netzwerke_kg.formats import negotiate
 from netzwerke_kg.web.iris import absolute, site_url
 
 bp = Blueprint("signposting", __name__)
