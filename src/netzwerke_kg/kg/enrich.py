@@ -453,3 +453,38 @@ def format_report(report: EnrichmentReport) -> str:
     lines.append(f"countries: {len(report.countries)} with ISO 3166-1 codes and names")
     lines += [f"wrote {p}" for p in report.written]
     return "\n".join(lines)
+
+
+def iso_disagreements(g: Graph) -> list[str]:
+    """Where a country's or region's code or name in ``g`` disagrees with ISO 3166 (pycountry).
+
+    A country's nkg:isoCode must be the ISO 3166-1 alpha-2 code its IRI names, and its German and
+    English rdfs:label the ISO short names; a region's code must exist in ISO 3166-2, belong to the
+    country the region lies in, and the ISO German name must be one of the region's names.
+    """
+    problems = []
+    for iri in sorted(set(g.subjects(RDF.type, SCHEMA.Country))):
+        code = g.value(iri, NKG.isoCode)
+        c = gazetteer.iso_country(_slug(iri))
+        if c is None:
+            problems.append(f"{iri}: {_slug(iri).upper()} is not an ISO 3166-1 code")
+            continue
+        if code is None or str(code) != c.alpha2:
+            problems.append(f"{iri}: nkg:isoCode {code} is not {c.alpha2}")
+        labels = {(o.language, str(o)) for o in g.objects(iri, RDFS.label)}
+        for lang, name in (("de", c.name_de), ("en", c.name_en)):
+            if (lang, name) not in labels:
+                problems.append(f"{iri}: rdfs:label@{lang} {sorted(labels)} is not ISO's {name!r}")
+    for iri in sorted(set(g.subjects(RDF.type, SCHEMA.AdministrativeArea))):
+        for code in g.objects(iri, NKG.isoCode):
+            sub = gazetteer.iso_subdivision(str(code))
+            if sub is None:
+                problems.append(f"{iri}: nkg:isoCode {code} is not an ISO 3166-2 code")
+                continue
+            country = _country_code(g, iri)
+            if not str(code).startswith(country + "-"):
+                problems.append(f"{iri}: {code} is not a subdivision of {country}")
+            german = re.sub(r"\s*\[.*?\]", "", sub.name_de)
+            if german not in _names(g, iri):
+                problems.append(f"{iri}: ISO's German name {german!r} is not among its names")
+    return problems
