@@ -16,15 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent.parent / "shared" / "sources"
 
 
-def select(store, query: str) -> list[dict]:
-    """Rows of a SELECT over the union of the named graphs, as plain Python values."""
-    out = []
-    for row in store.query(PREFIXES + query, use_default_graph_as_union=True):
-        out.append({v.value: (row[v].value if row[v] is not None else None) for v in row.variables}
-                   if hasattr(row, "variables") else row)
-    return out
-
-
 def values(store, query: str, var: str) -> list:
     """One variable of a SELECT, in result order."""
     return [r[var].value if r[var] is not None else None

