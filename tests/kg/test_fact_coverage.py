@@ -91,10 +91,11 @@ FACTS = [
           schema:startDate "2016"^^xsd:gYear ; nkg:participatesIn ?series .
        ?series skos:altLabel "Sicherheit in den Städten im 21. Jahrhundert"@de .
      }"""),
+    # issue 10: "annual" is schema.org's eventSchedule with an ISO 8601 repeatFrequency (was nkg:frequency)
     ("3-annual-conference-at-changing-places", "The conference is annual and held at changing places", """
      ASK {
        ?series a schema:EventSeries ; skos:altLabel "Sicherheit in den Städten im 21. Jahrhundert"@de ;
-               nkg:frequency "annual" ; nkg:changingVenue true ;
+               schema:eventSchedule/schema:repeatFrequency "P1Y"^^xsd:duration ; nkg:changingVenue true ;
                schema:organizer network:international-city-network-for-crisis-management .
      }"""),
     ("4-programme-and-focal-topics", "The member cities build the programme; four past focal topics", """
@@ -142,11 +143,13 @@ FACTS = [
        ?m org:member city:rostock ; org:organization network:union-of-the-baltic-cities ;
           org:role/rdfs:label "founding member"@en .
      }"""),
+    # issue 10: the page is undated, so the claim's date is unknown (it was dated by the day of reading)
     ("6-ubc-about-100-members-approximate", "The page's \"ca. 100\" member cities, marked approximate", """
      ASK {
        ?claim a nkg:Claim ; rdf:subject network:union-of-the-baltic-cities ; rdf:predicate nkg:memberCount ;
-              rdf:object 100 ; nkg:approximate true ; dcterms:date ?date ;
+              rdf:object 100 ; nkg:approximate true ;
               prov:wasDerivedFrom source:rostock-internationale-netzwerke .
+       FILTER NOT EXISTS { ?claim dcterms:date ?date }
      }"""),
     ("6-ubc-the-pages-ten-countries", "The page's ten member countries incl. Russia", """
      ASK {
@@ -234,6 +237,7 @@ FACTS = [
     ("e-all-csv-places-linked", "All 24 places of cities.csv have a Wikidata link", """
      ASK {
        { SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+           { ?p a schema:City } UNION { ?p a schema:AdministrativeArea }
            ?p owl:sameAs ?wd . FILTER(STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/Q")) } }
        FILTER(?n = 24)
      }"""),
@@ -263,11 +267,11 @@ FACTS = [
        ?m org:member city:rostock ; org:organization network:international-association-of-peace-messenger-cities ;
           schema:startDate "2017"^^xsd:gYear ; prov:wasDerivedFrom source:rostock-council-2017-bv-2879 .
      }"""),
-    ("e-peace-messenger-1987-list", "59 Peace Messenger Cities listed as joined in 1987", """
+    # issue 10: the UN title is a designation, not an IAPMC membership (the IAPMC dates from 1988)
+    ("e-peace-messenger-1987-list", "59 Peace Messenger Cities listed as designated in 1987", """
      ASK {
        { SELECT (COUNT(DISTINCT ?city) AS ?n) WHERE {
-           ?m org:organization network:international-association-of-peace-messenger-cities ;
-              org:role/rdfs:label "Peace Messenger City"@en ; org:member ?city ;
+           ?d a nkg:Designation ; nkg:designatedTitle "Peace Messenger City"@en ; nkg:designatedPlace ?city ;
               schema:startDate "1987"^^xsd:gYear } }
        FILTER(?n = 59)
        city:kyiv rdfs:label "Kiew"@de ; schema:containedInPlace/nkg:isoCode "UA" .

@@ -126,7 +126,8 @@ def data_ttl() -> str:
     schema:containedInPlace <https://w3id.org/netzwerke-kg/id/country/de> .
 <https://w3id.org/netzwerke-kg/id/membership/evil-town-{i:02d}> a org:Membership ;
     org:member <https://w3id.org/netzwerke-kg/id/city/town-{i:02d}> ; org:organization {n} ;
-    org:role <https://w3id.org/netzwerke-kg/id/role/member> ; prov:wasDerivedFrom {src} .
+    org:role <https://w3id.org/netzwerke-kg/id/role/member> ;
+    schema:startDate "{2017 if i == EXTRA - 1 else 1993}"^^xsd:gYear ; prov:wasDerivedFrom {src} .
 """)
     return "".join(parts)
 
