@@ -8,7 +8,10 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: help venv test serve build validate stats bench clean
+.PHONY: help venv test serve build validate stats bench bench-scale clean
+
+# apt-get needs root; anyone else goes through sudo
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/'
@@ -38,8 +41,14 @@ validate: $(STAMP)  ## validate ontology/, data/ and shapes/ and print a report
 stats: $(STAMP)  ## print counts per class and per network
 	$(BIN)/netzwerke-kg stats
 
-bench: $(STAMP)  ## run the side-by-side benchmarks in bench/ (not part of the test run)
+bench: $(STAMP)  ## side-by-side HTTP benchmarks with wrk (~10 min; BENCH_QUICK=1: a smoke run) → bench/results/
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench
+
+bench-scale: $(STAMP)  ## scale run on synthetic data at 10^3..10^6 triples (long; SIZES="1000 10000") → bench/results/scale.*
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.scale $(if $(SIZES),--sizes $(SIZES))
 
 clean:  ## remove the virtualenv, dist/ and caches
 	rm -rf $(VENV) dist .pytest_cache test-artefacts

@@ -1,1 +1,1 @@
-"""Side-by-side benchmarks (``python -m bench``); not part of the test run."""
+"""Side-by-side HTTP benchmarks (``python -m bench``) and the scale run (``python -m bench.scale``)."""
