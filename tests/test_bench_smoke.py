@@ -22,7 +22,6 @@ from tests.conftest import require_tool
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-pytestmark = [pytest.mark.slow, pytest.mark.virtuoso]
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +41,8 @@ def quick_run(tmp_path_factory):
     return proc, result, out
 
 
+@pytest.mark.slow
+@pytest.mark.virtuoso
 def test_quick_run_succeeds_and_writes_every_file(quick_run):
     """Exit 0, and the JSON, the Markdown table and a real PNG chart are written."""
     proc, result, out = quick_run
@@ -53,6 +54,8 @@ def test_quick_run_succeeds_and_writes_every_file(quick_run):
         assert f"| {name} |" in table
 
 
+@pytest.mark.slow
+@pytest.mark.virtuoso
 def test_every_contender_ran_every_case_with_the_expected_answer(quick_run):
     """Each contender's cases were checked (status as expected) and measured, none skipped."""
     _, result, _ = quick_run
@@ -66,6 +69,8 @@ def test_every_contender_ran_every_case_with_the_expected_answer(quick_run):
         assert len(row["runs"]) == result["meta"]["reps"] == 1
 
 
+@pytest.mark.slow
+@pytest.mark.virtuoso
 def test_the_same_query_gives_the_same_rows_everywhere(quick_run):
     """Same dump, same query: every SPARQL contender answers each case with the same row count."""
     _, result, _ = quick_run
@@ -78,6 +83,8 @@ def test_the_same_query_gives_the_same_rows_everywhere(quick_run):
         assert len(counts) == 1 and min(counts) > 0, (case, counts)
 
 
+@pytest.mark.slow
+@pytest.mark.virtuoso
 def test_numbers_are_plausible(quick_run):
     """Rates are finite and non-negative, every contender answered, the ceiling is its own ratio 1."""
     _, result, _ = quick_run
@@ -95,6 +102,8 @@ def test_numbers_are_plausible(quick_run):
     assert hello["ratio_ceiling"] == pytest.approx(1.0)
 
 
+@pytest.mark.slow
+@pytest.mark.virtuoso
 def test_every_target_is_decided(quick_run):
     """Each target of the issue whose rows got answers in the run gets a value and a pass or miss."""
     _, result, _ = quick_run
@@ -110,3 +119,40 @@ def test_every_target_is_decided(quick_run):
         else:
             assert t["verdict"] == "not measured" or t["value"] == 0, t
     assert decided >= len(result["targets"]) // 2
+
+
+def test_synthetic_data_passes_our_shapes(tmp_path):
+    """10^3 generated triples validate against shapes/ with 0 violations, in the model's shapes."""
+    import pyoxigraph as ox
+
+    from bench.synthetic import generate
+    from netzwerke_kg.kg.validation import validate_project
+
+    plan = generate(tmp_path / "root", 1000)["plan"]
+    report = validate_project(tmp_path / "root")
+    assert report.violations == [] and report.conforms, report.to_text()
+    store = ox.Store()
+    for f in sorted((tmp_path / "root" / "data").glob("*.ttl")):
+        store.load(path=str(f), format=ox.RdfFormat.TURTLE)
+    assert 800 <= len(store) <= 1200  # "about 10^3"
+
+    def count(cls: str) -> int:
+        """Instances of ``cls`` in the generated data."""
+        return int(next(iter(store.query(f"SELECT (COUNT(?x) AS ?n) WHERE {{ ?x a <{cls}> }}")))["n"].value)
+
+    assert count("https://schema.org/City") == plan["cities"]
+    assert count("https://w3id.org/netzwerke-kg/ontology#CityNetwork") == plan["networks"]
+    assert count("http://www.w3.org/ns/org#Membership") == 2 * plan["cities"]  # every city in two networks
+
+
+def test_synthetic_data_is_deterministic(tmp_path):
+    """The same size gives byte-identical files; another size gives more data."""
+    from bench.synthetic import generate
+
+    a = generate(tmp_path / "a", 1000)
+    b = generate(tmp_path / "b", 1000)
+    assert a["files"] == b["files"]
+    for name in a["files"]:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    c = generate(tmp_path / "c", 3000)
+    assert c["plan"]["cities"] > a["plan"]["cities"]
