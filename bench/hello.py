@@ -13,9 +13,19 @@ import sys
 from flask import Flask
 
 
+class _NoBackend:
+    """Stands in for our backend wherever the launcher's hooks reach for one (e.g. after_fork)."""
+
+    def __getattr__(self, name):
+        """Every method is a no-op: the hello app has no store."""
+        return lambda *args, **kwargs: None
+
+
 def hello_app(settings=None, backend=None) -> Flask:
     """A Flask app with one route answering a short text: nothing but the stack's own cost."""
     app = Flask("hello")
+    # The launcher's gunicorn hooks (post_fork) call into the app's backend; give them a harmless one.
+    app.extensions["netzwerke_kg.backend"] = _NoBackend()
 
     @app.get("/")
     def hello():
