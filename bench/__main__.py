@@ -77,6 +77,15 @@ def meta(args, dist: Path) -> dict:
             "release": manifest.get("release"), "command": "make bench" + (" BENCH_QUICK=1" if args.quick else "")}
 
 
+def _gunicorn_lines(log: Path) -> list[str]:
+    """What gunicorn said about itself when starting the hello app (worker class, workers)."""
+    if not log.exists():
+        return []
+    keep = ("Using worker:", "Booting worker", "Listening at")
+    return [line.split("] ", 2)[-1] for line in log.read_text(errors="replace").splitlines()
+            if any(k in line for k in keep)][:8]
+
+
 def _count_lines(path: Path) -> int:
     """Non-empty lines of an N-Quads file (one quad each)."""
     with open(path, "rb") as f:
@@ -132,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
                 measured[(name, key)]["runs"].append(r)
                 print(f"[{rep + 1}/{args.reps}] {name:16} {key:16} {r['rps']:9.1f} req/s  "
                       f"p50 {r['p50_ms']:.1f} ms  errors {sum(r['errors'].values())}", flush=True)
-        result = report.assemble(meta(args, dist), contenders, measured)
+        info = meta(args, dist)
+        info["gunicorn"] = _gunicorn_lines(workdir / "hello.log")
+        result = report.assemble(info, contenders, measured)
     paths = report.write(result, args.out)
     print(paths["md"].read_text())
     print("wrote " + ", ".join(str(p) for p in paths.values()))

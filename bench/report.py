@@ -110,6 +110,10 @@ def markdown(result: dict) -> str:
         f"repetitions per case; {m['workers']} gunicorn workers each; dump of {m['triples']:,} quads"
         + (" — QUICK smoke run, numbers meaningless" if m["quick"] else "") + ".",
         "",
+        "gunicorn (same launcher for hello and ours): "
+        + "; ".join(x for x in m.get("gunicorn", []) if "Booting" not in x)
+        + f"; {sum('Booting' in x for x in m.get('gunicorn', []))} workers booted.",
+        "",
         "| contender | request | req/s median (min–max) | × ceiling | × Oxigraph | p50 / p99 ms | answer |",
         "|---|---|---|---|---|---|---|",
     ]
