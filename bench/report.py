@@ -161,7 +161,7 @@ def chart(result: dict, path: Path) -> None:
     ax.set_xscale("log")
     ax.axvline(1.0, color="black", linewidth=0.8)
     for i, v in enumerate(values):
-        ax.text(v, i, f" {v:.2f}", va="center", fontsize=7)
+        ax.text(v, i, f" {v:.2g}", va="center", fontsize=7)
     ax.set_xlabel('req/s ÷ bare Flask "hello" under the same gunicorn (log scale)')
     ax.set_title(f"netzwerke-kg side by side, {result['meta']['started']}", fontsize=10)
     fig.tight_layout()

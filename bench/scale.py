@@ -135,8 +135,9 @@ def shape_paths(shape: str, plan: dict, count: int, token: str = "s") -> list[tu
 
 
 def page_paths(plan: dict, count: int) -> list[tuple[str, dict]]:
-    """``count`` resource pages of different cities."""
-    return [(f"/page/city/synthetic-city-{i % plan['cities'] + 1:06d}", {"Accept": "text/html"})
+    """``count`` resource pages of cities, each URL different (a parameter the page ignores), so
+    the response cache never answers: a small graph has fewer cities than samples."""
+    return [(f"/page/city/synthetic-city-{i % plan['cities'] + 1:06d}?bench={i}", {"Accept": "text/html"})
             for i in range(count)]
 
 
