@@ -353,8 +353,8 @@ SELECT ?s ?label WHERE {{
 
     def figures(self) -> dict:
         """Dataset figures: triples, resources under /id/, source documents, and VoID facts."""
-        rows = self._select(f"""
-SELECT (COUNT(*) AS ?triples) WHERE {{ ?s ?p ?o }}""")
+        rows = self._select("""
+SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }""")
         triples = int(rows[0]["triples"]) if rows else 0
         rows = self._select(f"""
 SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o . FILTER(STRSTARTS(STR(?s), {string_literal(self.base + 'id/')})) }}""")

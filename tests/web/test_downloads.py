@@ -245,7 +245,6 @@ def test_downloads_are_cached_a_day(client, manifest):
 
 def test_jsonld_context_is_served_where_the_dump_points(client, built_dist):
     """The JSON-LD dump's @context IRI ({base}context.jsonld) dereferences to the built context."""
-    import json
 
     dump = json.loads((built_dist / "netzwerke-kg.jsonld").read_text(encoding="utf-8"))
     context_ref = dump["@context"]

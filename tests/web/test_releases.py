@@ -8,7 +8,6 @@ it on the server of edition 2: first while edition 1 is still held, then after i
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import sys
 from pathlib import Path
