@@ -122,3 +122,15 @@ def test_the_lexer_is_linear_on_inputs_that_made_the_old_one_quadratic(unit):
         return best
 
     assert cost(80_000) / cost(20_000) < 8, unit
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT (bif:file_to_string("/etc/passwd") AS ?x) {}',
+    'PREFIX b: <bif:> SELECT (b:file_to_string("/etc/passwd") AS ?x) {}',
+    'SELECT (<sql:anything>(1) AS ?x) {}',
+    'PREFIX b: <BIF:> SELECT (b:x(1) AS ?x) {}',
+])
+def test_engine_procedures_are_refused(query):
+    """Virtuoso's bif:/sql: procedures reach past the data (files, SQL): refused, however spelt."""
+    with pytest.raises(QueryRefusedError, match="engine's own procedure"):
+        check_query(inspect_query(query))

@@ -41,6 +41,9 @@ FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 #: the deepest nesting of (), {} and [] accepted: the engine's parser recurses, and far deeper
 #: nesting (measured: 5,000 levels) overflows its stack; no real query comes near 1,000
 MAX_NESTING = 1000
+#: IRI schemes under which an engine exposes its own procedures (Virtuoso: bif: file_to_string,
+#: sql: …); no standard query needs them, and a remote engine would run them
+ENGINE_FUNCTIONS = ("bif:", "sql:")
 #: functions whose value changes from one evaluation to the next (SPARQL 1.1 Query §17.4)
 VOLATILE = {"NOW", "RAND", "UUID", "STRUUID", "BNODE"}
 
@@ -89,6 +92,8 @@ class QueryInfo:
     volatile: bool = False
     #: the deepest nesting of brackets
     depth: int = 0
+    #: an engine's own function namespace (Virtuoso's bif:, sql:), which can reach past the data
+    engine_function: str | None = None
 
     @property
     def is_graph(self) -> bool:
@@ -230,6 +235,10 @@ def inspect_query(text: str, base: str = "") -> QueryInfo:
         kind, value = toks[i]
         if info.hidden_service is None and _hidden_service(kind, value):
             info.hidden_service = value[:80]
+        if kind in ("iri", "pname") and info.engine_function is None:
+            named = (resolve(kind, value) or value).lower()
+            if named.startswith(ENGINE_FUNCTIONS):
+                info.engine_function = value[:80]
         upper = value.upper() if kind == "word" else ""
         if upper in VOLATILE:
             info.volatile = True
@@ -292,6 +301,11 @@ def check_query(
         raise QueryRefusedError(
             f"The query nests brackets {info.depth} levels deep; this endpoint accepts at most "
             f"{MAX_NESTING} (deeper nesting would exhaust the parser's stack)."
+        )
+    if info.engine_function is not None:
+        raise QueryRefusedError(
+            f"{info.engine_function} names an engine's own procedure (bif:, sql:); only SPARQL 1.1 "
+            "functions are available here."
         )
     if info.hidden_service is not None:
         raise QueryRefusedError(

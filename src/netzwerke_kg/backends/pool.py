@@ -12,6 +12,7 @@ workers.
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import os
 import pickle
@@ -68,6 +69,7 @@ class _Forked:
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         parent = os.getpid()
+        gc.freeze()  # the child's collector then leaves the parent's objects (and their pages) alone
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child (measured by the sandbox tests)
             code = 1

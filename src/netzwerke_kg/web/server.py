@@ -7,6 +7,7 @@ worker calls the app factory, so each builds its own backend (and its own query 
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from netzwerke_kg.config import Settings
@@ -110,6 +111,9 @@ def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> int:
 
             logging.basicConfig(level=logging.INFO, format="%(message)s")
             _APPS.append(create_app(settings))
+            # Everything loaded so far moves to the collector's permanent generation, so collections
+            # in the forked workers do not touch (and copy) the pages they share with the master.
+            gc.freeze()
             return _APPS[-1]
 
     Application().run()
