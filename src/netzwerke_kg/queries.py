@@ -506,3 +506,32 @@ def pick(by_lang: dict, lang: str) -> str | None:
         if candidate in by_lang:
             return by_lang[candidate]
     return next(iter(by_lang.values()), None) if by_lang else None
+
+
+# --- questions of the presentation layer (web pages, issue #12) ------------------------------
+
+
+def countries_of(q: Queries, places) -> dict:
+    """``{place: country}`` for places lying (directly or through regions) in a schema:Country."""
+    places = [p for p in places if isinstance(p, URIRef)]
+    if not places:
+        return {}
+    values = " ".join(iri_ref(p) for p in sorted(set(places)))
+    rows = q._select(f"""
+SELECT ?place ?country WHERE {{
+  VALUES ?place {{ {values} }}
+  {{ ?place a schema:Country . BIND(?place AS ?country) }}
+  UNION {{ ?place schema:containedInPlace+ ?country . ?country a schema:Country . }}
+}} ORDER BY ?place ?country""")
+    out: dict = {}
+    for r in rows:
+        out.setdefault(r["place"], r["country"])
+    return out
+
+
+def count_of_class(q: Queries, class_curie: str) -> int:
+    """How many distinct instances a class has (``schema:City``); the CURIE uses the prologue's prefixes."""
+    if not re.fullmatch(r"[A-Za-z][\w-]*:[A-Za-z][\w-]*", class_curie):
+        raise UnsafeIriError(f"not a prefixed name: {class_curie!r}")
+    rows = q._select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {class_curie} }}")
+    return int(rows[0]["n"]) if rows else 0

@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     app.extensions["netzwerke_kg.backend"] = backend or create_backend(settings)
 
     # Imported on use: importing one web module (say web.iris) need not load every blueprint.
-    from netzwerke_kg.web import browse, caching, dumps, errors, meta, resources, security, sparql
+    from netzwerke_kg.web import browse, caching, dumps, errors, i18n, meta, resources, security, sparql
 
     errors.register(app)
     for module in (sparql, resources, browse, dumps, meta):
@@ -50,6 +50,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     from netzwerke_kg.web import schemaorg  # schema.org Dataset JSON-LD for / and /downloads (#13)
 
     schemaorg.register(app)
+    # Registered after the other hooks, so it runs before them: Content-Language and the language
+    # cookie are on the response before caching.py stores it.
+    i18n.register(app)
     if settings.trust_proxy:
         # Honour X-Forwarded-For/Proto/Host/Prefix only when told a trusted proxy is in front;
         # outermost, so the response cache keys on the host and scheme the client used.

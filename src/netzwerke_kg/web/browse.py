@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from flask import Blueprint, Response, render_template, request
 from rdflib import URIRef
 
-from netzwerke_kg.queries import Labeller, Queries, pick
+from netzwerke_kg.queries import Labeller, Queries, count_of_class, pick
 from netzwerke_kg.web import i18n, iris
 from netzwerke_kg.web.dumps import load_manifest
 from netzwerke_kg.web.resource_page import approximate, labeller_for, map_view, value_view
@@ -42,8 +43,9 @@ def home():
     network_views = []
     for n in networks:
         claim = stated.get(n["iri"])
+        members = _current_and_former(q.members(str(n["iri"])))
         network_views.append({
-            "link": value_view(n["iri"], labeller), "members": n["members"],
+            "link": value_view(n["iri"], labeller), "members": n["members"], **members,
             "stated": None if claim is None else {
                 "value": str(claim["value"]),
                 "date": str(claim["date"]) if claim.get("date") is not None else None,
@@ -51,10 +53,26 @@ def home():
                 "href": iris.page_url(claim["claim"])}})
     city_points = [c for c in cities if (iris.mapper().kind_slug(str(c["iri"])) or ("", ""))[0] == "city"]
     map_ctx = map_view(city_points, labeller, i18n.translate("All cities", lang)) if city_points else None
+    city_count = count_of_class(q, "schema:City")
+    if map_ctx is not None:
+        # the heading counts every city; the caption says how many of them the map can show
+        map_ctx["caption"] = i18n.translate("{n} of {total} cities have coordinates and are shown.", lang,
+                                            n=i18n.format_number(len(city_points), lang),
+                                            total=i18n.format_number(city_count, lang))
     response = page_response("home.html", site_links(iris.mapper().base_iri), networks=network_views,
-                             map=map_ctx, figures=figures, manifest=manifest, city_count=len(city_points))
+                             map=map_ctx, figures=figures, manifest=manifest, city_count=city_count)
     response.vary.add("Accept-Language")
     return response
+
+
+def _current_and_former(members: list[dict]) -> dict:
+    """How many distinct members a network has now and how many left (an end date before today)."""
+    today = date.today().isoformat()
+    current, former = set(), set()
+    for r in members:
+        ended = r.get("end") is not None and str(r["end"])[:10] <= today
+        (former if ended else current).add(r["member"])
+    return {"current": len(current), "former": len(former - current)}
 
 
 @bp.get("/search")

@@ -1,12 +1,44 @@
-"""Page language (de/en): chosen by ?lang=, else Accept-Language, else English; UI strings."""
+"""The one translation catalog of the site, the page language and locale formatting.
+
+- **Catalog**: ``_DE`` maps every English UI phrase to its German form. Templates call ``_('…')``,
+  Python calls ``translate('…', lang)``; a phrase with placeholders is formatted after translation
+  (``_('{n} members', n=3)``). Identical words (Downloads, SHACL) are listed too, so "has German"
+  is checkable: a phrase missing here is recorded in ``MISSING`` when a German page asks for it,
+  and tests/web/test_i18n.py fails on it.
+- **Vocabulary labels** are data: web/labels/vocabulary.ttl (STYLE.md #16), read by
+  ``vocab_annotation`` and ``inverse_label``.
+- **Language choice** (RFC 9110 §12.5.4 Accept-Language; §8.5 Content-Language): ``?lang=`` wins
+  and is remembered in a cookie; then the cookie; then Accept-Language; else English. Every HTML
+  response names its language; links carry an explicit choice (``site_url`` in templates,
+  ``iris.page_url``).
+- **Dates and numbers** in the reader's locale through Babel (CLDR data): ``20. September 1991``,
+  ``5.490``; ISO forms stay in ``datetime`` attributes.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
+import datetime as _dt
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_skeleton as _babel_skeleton
+from babel.numbers import format_decimal as _babel_decimal
+from flask import Flask, current_app, has_request_context, request
 
 from netzwerke_kg.web.iris import LANGUAGES, site_url
 
-#: UI strings; keys are English phrases, German given where it differs
+#: the cookie that remembers an explicit language choice (a year; Lax: sent on top-level links)
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+#: vocabulary labels for reused terms (schema.org, ORG, PROV …): data, not code
+LABELS_FILE = Path(__file__).parent / "labels" / "vocabulary.ttl"
+UI_NS = "urn:x-netzwerke-kg:ui#"
+#: English phrases a German page asked for that the catalog lacks (tests assert it stays empty)
+MISSING: set[str] = set()
+
+#: UI strings; keys are English phrases, values their German form (also when both are the same)
 _DE = {
     "Home": "Start",
     "Query": "Abfrage",
@@ -120,6 +152,7 @@ _DE = {
     "No results.": "Keine Ergebnisse.",
     "The endpoint could not be reached.": "Der Endpunkt ist nicht erreichbar.",
     "Example loaded:": "Beispiel geladen:",
+    "ms": "ms",
     # incoming-link headings (resource_page.INCOMING_HEADINGS)
     "Memberships in this organisation": "Mitgliedschaften in dieser Organisation",
     "Memberships of this member": "Mitgliedschaften dieses Mitglieds",
@@ -152,38 +185,220 @@ _DE = {
     "The list below gives every entry as text.":
         "{bars} Mitgliedschaften als Balken von {lo} bis {hi}; {points} datierte "
         "Ereignisse als Marken. Die Liste darunter nennt jeden Eintrag als Text.",
+    # --- added for issue #12: every page's phrases, so no German page falls back to English ---
+    # frame (base.html)
+    "Skip to content": "Zum Inhalt springen",
+    "Site": "Website",
+    "Data licence": "Lizenz der Daten",
+    "Contents": "Inhalt",
+    "Pages": "Seiten",
+    "page {page} of {pages}": "Seite {page} von {pages}",
+    # home
+    "The international city networks of Rostock": "Die internationalen Städtenetzwerke der Hansestadt Rostock",
+    "A knowledge graph (RDF) of networks, member cities, conferences and their sources – queryable "
+    "with SPARQL, downloadable, with provenance for every fact.":
+        "Ein Wissensgraph (RDF) über Netzwerke, Mitgliedsstädte, Konferenzen und ihre Quellen – "
+        "abfragbar mit SPARQL, herunterladbar, mit Herkunftsangaben zu jeder Aussage.",
+    "current members": "aktuelle Mitglieder",
+    "current": "aktuell",
+    "former": "ehemalig",
+    "stated by the network": "laut Netzwerk",
+    "data, ontology and shapes, without the dataset description":
+        "Daten, Ontologie und Shapes, ohne die Datensatzbeschreibung",
+    "why the numbers differ": "warum die Zahlen abweichen",
+    "{n} warnings": "{n} Warnungen",
+    "{n} of {total} cities have coordinates and are shown.":
+        "{n} von {total} Städten haben Koordinaten und sind eingezeichnet.",
+    # resource pages
+    "Member": "Mitglied",
+    "Network": "Netzwerk",
+    "Country": "Land",
+    "Since": "Seit",
+    "Until": "Bis",
+    "Status": "Status",
+    "This list as CSV": "Diese Liste als CSV",
+    "{n} more": "{n} weitere",
+    "The timeline as a list ({n} entries)": "Die Zeitleiste als Liste ({n} Einträge)",
+    "All claims ({n})": "Alle Behauptungen ({n})",
+    "Which source says what ({n} entries)": "Welche Quelle was sagt ({n} Einträge)",
+    "no date of its own": "ohne eigenes Datum",
+    "Each point is one source’s count at the date it gives; hollow points are approximate.":
+        "Jeder Punkt ist die Zahl einer Quelle zu dem Datum, das sie nennt; hohle Punkte sind ungefähre Angaben.",
+    "Not drawn, because they carry no date of their own:":
+        "Nicht eingezeichnet, weil ohne eigenes Datum:",
+    "{n} members without coordinates are not on the map.":
+        "{n} Mitglieder ohne Koordinaten fehlen auf der Karte.",
+    "Place": "Ort",
+    "This place": "Dieser Ort",
+    "Drawn timeline": "Gezeichnete Zeitleiste",
+    # downloads
+    "Release": "Release",
+    "issued": "erstellt",
+    "{n} triples": "{n} Tripel",
+    "{n} bytes": "{n} Bytes",
+    "validation report": "Validierungsbericht",
+    "Which file to take": "Welche Datei nehmen?",
+    "To look at the data or load it into a spreadsheet-minded tool: Turtle (.ttl) is the most readable.":
+        "Zum Ansehen der Daten: Turtle (.ttl) ist am besten lesbar.",
+    "To load a triple store: N-Triples (.nt) or, with the named graphs per source file, N-Quads (.nq) "
+    "or TriG (.trig).":
+        "Zum Laden in einen Triplestore: N-Triples (.nt) oder, mit einem benannten Graphen je "
+        "Quelldatei, N-Quads (.nq) oder TriG (.trig).",
+    "For web developers: JSON-LD (.jsonld) with its context.":
+        "Für die Webentwicklung: JSON-LD (.jsonld) mit seinem Kontext.",
+    "For older RDF tools: RDF/XML (.rdf).": "Für ältere RDF-Werkzeuge: RDF/XML (.rdf).",
+    "Every dump is also offered gzip-compressed (.gz): smaller, same content.":
+        "Jeder Dump liegt auch gzip-komprimiert vor (.gz): kleiner, gleicher Inhalt.",
+    "Files": "Dateien",
+    "Every file of this release; the dumps are also offered pre-gzipped.":
+        "Alle Dateien dieses Releases; die Dumps gibt es auch vorab mit gzip komprimiert.",
+    "File": "Datei",
+    "Format": "Format",
+    "Size": "Größe",
+    "Triples": "Tripel",
+    "Compressed": "Komprimiert",
+    "Checksum": "Prüfsumme",
+    "Checksums": "Prüfsummen",
+    "manifest": "Manifest",
+    "this list as": "diese Liste als",
+    "dataset description": "Datensatzbeschreibung",
+    "Why the numbers of triples differ": "Warum die Zahl der Tripel abweicht",
+    "The Turtle, N-Triples, JSON-LD and RDF/XML dumps hold the data and the ontology merged: {triples} triples.":
+        "Die Dumps in Turtle, N-Triples, JSON-LD und RDF/XML enthalten Daten und Ontologie "
+        "zusammengeführt: {triples} Tripel.",
+    "TriG and N-Quads keep one named graph per source file and also carry the SHACL shapes: {quads} quads.":
+        "TriG und N-Quads behalten einen benannten Graphen je Quelldatei und enthalten zusätzlich "
+        "die SHACL-Shapes: {quads} Quads.",
+    "The SPARQL endpoint also serves the dataset description (VoID, {void} triples), so it counts {total}.":
+        "Der SPARQL-Endpunkt liefert außerdem die Datensatzbeschreibung (VoID, {void} Tripel) und "
+        "zählt daher {total}.",
+    "Licence": "Lizenz",
+    "The data is published under": "Die Daten stehen unter der Lizenz",
+    "How to cite": "Zitieren",
+    "{name}: International city networks of Rostock (knowledge graph). Hanse- und Universitätsstadt "
+    "Rostock data via netzwerke-kg. Version {version}, issued {issued}. {url}. Licence {licence}.":
+        "{name}: Internationale Städtenetzwerke Rostocks (Wissensgraph). Daten der Hanse- und "
+        "Universitätsstadt Rostock über netzwerke-kg. Version {version}, veröffentlicht am {issued}. "
+        "{url}. Lizenz {licence}.",
+    "Use": "Nutzung",
+    "Files are served with ETag, Last-Modified and byte ranges, so interrupted downloads resume "
+    "(curl -C - -O …); a client that accepts gzip receives the pre-compressed bytes.":
+        "Die Dateien werden mit ETag, Last-Modified und Byte-Bereichen ausgeliefert, abgebrochene "
+        "Downloads lassen sich also fortsetzen (curl -C - -O …); wer gzip akzeptiert, erhält die "
+        "vorab komprimierten Bytes.",
+    # validation
+    "Validation report": "Validierungsbericht",
+    "The release conforms to the SHACL shapes.": "Das Release entspricht den SHACL-Shapes.",
+    "The release does not conform to the SHACL shapes.": "Das Release entspricht nicht den SHACL-Shapes.",
+    "Results by severity": "Ergebnisse nach Schweregrad",
+    "Violations": "Verstöße",
+    "Warnings": "Warnungen",
+    "Notes": "Hinweise",
+    "Violation": "Verstoß",
+    "Warning": "Warnung",
+    "Info": "Hinweis",
+    "All results": "Alle Ergebnisse",
+    "Violations block a release; warnings point at gaps worth filling; notes are suggestions. "
+    "Run “netzwerke-kg validate” on your copy to get the same list.":
+        "Verstöße verhindern ein Release; Warnungen zeigen Lücken, die sich zu füllen lohnen; "
+        "Hinweise sind Vorschläge. „netzwerke-kg validate“ liefert dieselbe Liste für Ihre Kopie.",
+    "The report graph": "Der Berichtsgraph",
+    "the shapes are described on the ontology page": "die Shapes beschreibt die Ontologie-Seite",
+    "Show": "Anzeigen",
+    "Results by message": "Ergebnisse nach Meldung",
+    "No results: nothing to fix, nothing to note.": "Keine Ergebnisse: nichts zu beheben, nichts anzumerken.",
+    # void
+    "Dataset description": "Datensatzbeschreibung",
+    "This is the VoID and DCAT description of the release": "Dies ist die VoID- und DCAT-Beschreibung des Releases",
+    "Machines get it as": "Maschinen erhalten sie als",
+    "or by": "oder per",
+    "the files themselves are on the downloads page": "die Dateien selbst stehen auf der Download-Seite",
+    "Class": "Klasse",
+    "Instances": "Instanzen",
 }
 
 
-def choose_language() -> str:
-    """The page language: ?lang=de|en wins, then Accept-Language (RFC 9110 §12.5.4), else 'en'."""
+def _cookie_language() -> str | None:
+    """The language remembered in the cookie, if it names one we offer."""
+    lang = request.cookies.get(COOKIE)
+    return lang if lang in LANGUAGES else None
+
+
+def explicit_language() -> str | None:
+    """The language the reader chose (?lang=, else the cookie), or None when only guessed."""
     if not has_request_context():
-        return "en"
+        return None
     lang = request.args.get("lang")
     if lang in LANGUAGES:
         return lang
+    return _cookie_language()
+
+
+def choose_language() -> str:
+    """The page language: ?lang=, then the cookie, then Accept-Language (RFC 9110 §12.5.4), else 'en'."""
+    if not has_request_context():
+        return "en"
+    chosen = explicit_language()
+    if chosen is not None:
+        return chosen
     best = request.accept_languages.best_match(list(LANGUAGES))
     return best or "en"
 
 
-
 def name_language(response):
-    """An HTML response names the page language (RFC 9110 §8.5 Content-Language); others pass."""
+    """Name the page language of an HTML response (RFC 9110 §8.5 Content-Language); others pass."""
     if response.mimetype == "text/html":
         response.headers["Content-Language"] = choose_language()
     return response
+
+
+def remember_language(response):
+    """Every response names its language; an explicit ?lang= is kept in a cookie for the next page.
+
+    HTML says the page language; plain-text and JSON error messages are English ('en'); files and
+    RDF/query results (multilingual data) are left unnamed. A response whose language came from the
+    cookie varies by Cookie (RFC 9110 §12.5.5), so no shared cache hands it to another reader.
+    """
+    if not has_request_context():
+        return response
+    mimetype = response.mimetype or ""
+    if mimetype == "text/html":
+        response.headers["Content-Language"] = choose_language()
+        if request.args.get("lang") not in LANGUAGES and _cookie_language() is not None:
+            response.vary.add("Cookie")
+    elif response.status_code >= 400 and mimetype in ("text/plain", "application/json",
+                                                      "application/problem+json"):
+        response.headers.setdefault("Content-Language", "en")
+    lang = request.args.get("lang")
+    if lang in LANGUAGES and lang != request.cookies.get(COOKIE) and mimetype == "text/html":
+        response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+    return response
+
+
+def register(app: Flask) -> None:
+    """Install the language hook (Content-Language, the cookie) and the locale filters on ``app``."""
+    app.after_request(remember_language)
+    app.jinja_env.filters["date"] = lambda value: format_date(value, choose_language())
+    app.jinja_env.filters["number"] = lambda value: format_number(value, choose_language())
+    app.jinja_env.filters["bytes"] = lambda value: format_bytes(value, choose_language())
 
 
 def html_response(page: str):
     """A rendered page as an HTML response that names its language (see name_language)."""
     return name_language(current_app.make_response(page))
 
-def translate(text: str, lang: str | None = None) -> str:
-    """A UI string in the page language."""
+
+def translate(text: str, lang: str | None = None, **fields) -> str:
+    """A UI string in the page language, its ``{placeholders}`` filled from ``fields``."""
     lang = lang or choose_language()
-    if lang == "de":
-        return _DE.get(text, text)
-    return text
+    if lang == "de" and text:
+        german = _DE.get(text)
+        if german is None:
+            MISSING.add(text)
+            german = text
+        text = german
+    return text.format(**fields) if fields else text
 
 
 def switch_url(lang: str) -> str:
@@ -194,101 +409,115 @@ def switch_url(lang: str) -> str:
 
 
 def context() -> dict:
-    """Template globals: the page language, the translator and the language switch links."""
+    """Template globals: the page language, the translator, the switch links and a site_url that
+    carries an explicit language choice, so header, footer and page links keep it."""
     lang = choose_language()
+    chosen = explicit_language()
+
+    def local_url(path: str, **params) -> str:
+        """site_url with the chosen language, unless the caller names one."""
+        if chosen is not None:
+            params.setdefault("lang", chosen)
+        return site_url(path, **params)
+
     return {
         "lang": lang,
-        "_": lambda text: translate(text, lang),
+        "_": lambda text, **fields: translate(text, lang, **fields),
         "lang_switch": [(code, switch_url(code)) for code in LANGUAGES] if has_request_context() else [],
-        "site_url": site_url,
+        "site_url": local_url,
+        "local_url": local_url,
     }
 
 
-_S, _O, _P, _D = "https://schema.org/", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
-_R, _K, _G, _W = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2003/01/geo/wgs84_pos#", "http://www.w3.org/2002/07/owl#"
-_T, _F, _X = "http://www.w3.org/2006/time#", "http://xmlns.com/foaf/0.1/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+# --- dates and numbers (Babel, CLDR) --------------------------------------------------------
 
-#: labels (en, de) and definitions (en, de) of the reused vocabulary terms the ontology does not
-#: label itself; used only when the graph has no rdfs:label for the term
-VOCAB: dict[str, tuple[str, str, str, str]] = {
-    _R + "label": ("label", "Bezeichnung", "A human-readable name.", "Ein lesbarer Name."),
-    _R + "comment": ("comment", "Kommentar", "A human-readable description.", "Eine lesbare Beschreibung."),
-    _R + "seeAlso": ("see also", "siehe auch", "A resource with more information.", "Eine Ressource mit weiteren Informationen."),
-    _X + "type": ("type", "Typ", "The class the resource is an instance of.", "Die Klasse, deren Instanz die Ressource ist."),
-    _X + "subject": ("subject", "Subjekt", "The resource the claim is about.", "Die Ressource, über die die Behauptung etwas sagt."),
-    _X + "predicate": ("property", "Eigenschaft", "The property the claim states.", "Die Eigenschaft, die die Behauptung nennt."),
-    _X + "object": ("value", "Wert", "The value the claim states.", "Der Wert, den die Behauptung nennt."),
-    _K + "prefLabel": ("preferred label", "Vorzugsbezeichnung", "The preferred name of a concept.", "Der bevorzugte Name eines Begriffs."),
-    _K + "altLabel": ("alternative label", "alternative Bezeichnung", "Another name or spelling.", "Ein anderer Name oder eine andere Schreibweise."),
-    _K + "inScheme": ("in scheme", "im Begriffssystem", "The concept scheme the concept belongs to.", "Das Begriffssystem, zu dem der Begriff gehört."),
-    _K + "definition": ("definition", "Definition", "What the concept means.", "Was der Begriff bedeutet."),
-    _D + "description": ("description", "Beschreibung", "An account of the resource.", "Eine Darstellung der Ressource."),
-    _D + "title": ("title", "Titel", "The name given to the resource.", "Der Titel der Ressource."),
-    _D + "language": ("language", "Sprache", "The language of the resource.", "Die Sprache der Ressource."),
-    _D + "publisher": ("publisher", "Herausgeber", "Who makes the resource available.", "Wer die Ressource veröffentlicht."),
-    _D + "issued": ("issued", "veröffentlicht", "Date of formal issuance.", "Datum der Veröffentlichung."),
-    _D + "date": ("date", "Datum", "When the claim holds or was made.", "Wann die Behauptung gilt oder gemacht wurde."),
-    _D + "license": ("license", "Lizenz", "The legal document giving permission.", "Die Lizenz."),
-    _P + "wasDerivedFrom": ("derived from", "abgeleitet aus", "The source document this was taken from.", "Das Quelldokument, aus dem dies stammt."),
-    _P + "actedOnBehalfOf": ("acted on behalf of", "handelte im Auftrag von", "The agent this agent acted for.", "Der Akteur, in dessen Auftrag gehandelt wurde."),
-    _O + "member": ("member", "Mitglied", "The agent that is a member.", "Der Akteur, der Mitglied ist."),
-    _O + "organization": ("organization", "Organisation", "The organization the membership is in.", "Die Organisation der Mitgliedschaft."),
-    _O + "role": ("role", "Rolle", "The role of the member.", "Die Rolle des Mitglieds."),
-    _O + "memberDuring": ("member during", "Mitglied während", "The time interval of the membership.", "Der Zeitraum der Mitgliedschaft."),
-    _O + "hasMembership": ("has membership", "hat Mitgliedschaft", "A membership in this organization.", "Eine Mitgliedschaft in dieser Organisation."),
-    _O + "Membership": ("membership", "Mitgliedschaft", "A relation between an agent and an organization.", "Die Beziehung zwischen einem Akteur und einer Organisation."),
-    _O + "Organization": ("organization", "Organisation", "", ""),
-    _O + "Role": ("role", "Rolle", "", ""),
-    _S + "url": ("web address", "Webadresse", "The URL of the item.", "Die URL des Gegenstands."),
-    _S + "name": ("name", "Name", "", ""),
-    _S + "description": ("description", "Beschreibung", "", ""),
-    _S + "foundingDate": ("founding date", "Gründungsdatum", "When the organization was founded.", "Wann die Organisation gegründet wurde."),
-    _S + "foundingLocation": ("founding location", "Gründungsort", "Where the organization was founded.", "Wo die Organisation gegründet wurde."),
-    _S + "founder": ("founder", "Gründer", "Who founded the organization.", "Wer die Organisation gegründet hat."),
-    _S + "location": ("location", "Ort", "Where the thing is or takes place.", "Wo sich etwas befindet oder stattfindet."),
-    _S + "containedInPlace": ("contained in", "liegt in", "The place this place lies in.", "Der Ort, in dem dieser Ort liegt."),
-    _S + "startDate": ("start date", "Beginn", "When it started.", "Wann es begann."),
-    _S + "endDate": ("end date", "Ende", "When it ended.", "Wann es endete."),
-    _S + "organizer": ("organizer", "Veranstalter", "Who organizes the event.", "Wer die Veranstaltung ausrichtet."),
-    _S + "superEvent": ("part of series", "Teil der Reihe", "The event series this event belongs to.", "Die Reihe, zu der die Veranstaltung gehört."),
-    _S + "about": ("about", "handelt von", "The subject matter.", "Der Gegenstand."),
-    _S + "attendee": ("attendee", "Teilnehmer", "Who attended.", "Wer teilnahm."),
-    _S + "sameAs": ("same as", "dasselbe wie", "", ""),
-    _S + "City": ("city", "Stadt", "", ""),
-    _S + "Country": ("country", "Staat", "", ""),
-    _S + "AdministrativeArea": ("administrative area", "Verwaltungsgebiet", "", ""),
-    _S + "Organization": ("organization", "Organisation", "", ""),
-    _S + "GovernmentOrganization": ("government organization", "Behörde", "", ""),
-    _S + "Event": ("event", "Veranstaltung", "", ""),
-    _S + "EventSeries": ("event series", "Veranstaltungsreihe", "", ""),
-    _S + "WebPage": ("web page", "Webseite", "", ""),
-    _S + "CreativeWork": ("creative work", "Werk", "", ""),
-    _S + "Message": ("message", "Botschaft", "", ""),
-    _G + "lat": ("latitude", "Breitengrad", "WGS84 latitude in decimal degrees.", "WGS84-Breite in Dezimalgrad."),
-    _G + "long": ("longitude", "Längengrad", "WGS84 longitude in decimal degrees.", "WGS84-Länge in Dezimalgrad."),
-    "http://www.opengis.net/ont/geosparql#hasGeometry": ("geometry", "Geometrie", "The point geometry (GeoSPARQL).", "Die Punktgeometrie (GeoSPARQL)."),
-    "http://www.opengis.net/ont/geosparql#asWKT": ("WKT", "WKT", "The geometry as Well-Known Text.", "Die Geometrie als Well-Known Text."),
-    _W + "sameAs": ("same as", "identisch mit", "The same thing in another dataset (Wikidata, GeoNames).", "Dasselbe Ding in einem anderen Datensatz (Wikidata, GeoNames)."),
-    _T + "hasBeginning": ("beginning", "Beginn", "", ""),
-    _T + "hasEnd": ("end", "Ende", "", ""),
-    _T + "inXSDDate": ("date", "Datum", "", ""),
-    _T + "inXSDgYear": ("year", "Jahr", "", ""),
-    _T + "Interval": ("interval", "Zeitraum", "", ""),
-    _T + "Instant": ("instant", "Zeitpunkt", "", ""),
-    _F + "Document": ("document", "Dokument", "", ""),
-    _P + "Entity": ("entity", "Entität", "", ""),
-    _K + "Concept": ("concept", "Begriff", "", ""),
-}
+_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def format_date(value, lang: str | None = None) -> str:
+    """An xsd:date / gYearMonth / gYear / dateTime as the reader writes it ('20. September 1991',
+    'September 20, 1991', 'März 1991'); a value that is no date comes back unchanged."""
+    lang = lang or choose_language()
+    if value is None:
+        return ""
+    text = str(value)
+    match = _DATE.match(text)
+    if match is None:
+        return text
+    year, month, day = match.groups()
+    try:
+        if day:
+            return _babel_date(_dt.date(int(year), int(month), int(day)), format="long", locale=lang)
+        if month:
+            return _babel_skeleton("yMMMM", _dt.date(int(year), int(month), 1), locale=lang)
+    except ValueError:
+        return text
+    return year
+
+
+def format_number(value, lang: str | None = None) -> str:
+    """A number with the reader's digit grouping and decimal sign (5,490.5 / 5.490,5)."""
+    lang = lang or choose_language()
+    if value is None or value == "":
+        return ""
+    try:
+        number = float(value) if "." in str(value) or "e" in str(value).lower() else int(str(value))
+    except (TypeError, ValueError):
+        return str(value)
+    return _babel_decimal(number, locale=lang)
+
+
+def format_bytes(value, lang: str | None = None) -> str:
+    """A file size for people: '1.2 MB' / '1,2 MB' (SI units, as file managers show them)."""
+    lang = lang or choose_language()
+    try:
+        size = float(value)
+    except (TypeError, ValueError):
+        return ""
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            pattern = "#,##0" if unit == "B" else "#,##0.#"
+            return f"{_babel_decimal(size, format=pattern, locale=lang)}\u00a0{unit}"
+        size /= 1000
+    return str(value)
+
+
+# --- vocabulary labels (web/labels/vocabulary.ttl) --------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, dict]:
+    """``{iri: {"label": {lang: text}, "comment": {…}, "inverse": {…}}}`` from the labels file."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    graph = Graph()
+    graph.parse(LABELS_FILE, format="turtle")
+    keys = {RDFS.label: "label", RDFS.comment: "comment", URIRef(UI_NS + "inverseLabel"): "inverse"}
+    out: dict[str, dict] = {}
+    for s, p, o in graph:
+        key = keys.get(p)
+        if key is None or not isinstance(o, Literal):
+            continue
+        entry = out.setdefault(str(s), {"label": {}, "comment": {}, "inverse": {}})
+        entry[key][o.language or ""] = str(o)
+    return out
 
 
 def vocab_annotation(iri: str) -> dict | None:
-    """An annotations()-style entry for a reused vocabulary term from VOCAB, or None."""
-    entry = VOCAB.get(str(iri))
+    """An annotations()-style entry for a reused vocabulary term, or None when it has no label."""
+    entry = vocabulary().get(str(iri))
+    if entry is None or not entry["label"]:
+        return None
+    return {"label": dict(entry["label"]), "comment": dict(entry["comment"]), "parts": []}
+
+
+def inverse_label(iri: str, lang: str) -> str | None:
+    """The property read from its object's side ('member of' for org:hasMember), or None."""
+    entry = vocabulary().get(str(iri))
     if entry is None:
         return None
-    en, de, comment_en, comment_de = entry
-    comments = {k: v for k, v in (("en", comment_en), ("de", comment_de)) if v}
-    return {"label": {"en": en, "de": de}, "comment": comments, "parts": []}
+    return entry["inverse"].get(lang) or entry["inverse"].get("en")
 
 
 # --- lists, stored queries and pictures (web/lists, web/api.py, web/pictures.py; issue #11) ---------

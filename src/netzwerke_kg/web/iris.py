@@ -119,10 +119,12 @@ def site_url(path: str, **params) -> str:
 
 
 def _lang_param() -> str | None:
-    """The explicitly chosen page language (?lang=), so navigation keeps it."""
+    """The explicitly chosen page language (?lang=, else the cookie), so navigation keeps it."""
     if not has_request_context():
         return None
     lang = request.args.get("lang")
+    if lang not in LANGUAGES:
+        lang = request.cookies.get("lang")  # the choice i18n.remember_language keeps
     return lang if lang in LANGUAGES else None
 
 

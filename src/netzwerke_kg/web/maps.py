@@ -39,6 +39,8 @@ class Marker:
     label: str
     href: str | None = None
     css_class: str = "city-link"
+    #: "own" for the page's own place, "home" for Rostock, "" for any other
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,12 +139,12 @@ def fit(points: list[tuple[float, float]], margin: float = 0.12, min_span_deg: f
 
 
 def build_map(places: list[dict], width: int = 800) -> MapView:
-    """A map of places (dicts with lat, long, label, href) fitted to their bounding box."""
+    """A map of places (dicts with lat, long, label, href, role) fitted to their bounding box."""
     projected = [project(p["long"], p["lat"]) for p in places]
     x, y, w, h = fit(projected)
     visible = [c for c in countries()
                if c.bbox[2] >= x and c.bbox[0] <= x + w and c.bbox[3] >= y and c.bbox[1] <= y + h]
-    markers = [Marker(px, py, p["label"], p.get("href"), p.get("css_class", "city-link"))
+    markers = [Marker(px, py, p["label"], p.get("href"), p.get("css_class", "city-link"), p.get("role", ""))
                for (px, py), p in zip(projected, places)]
     return MapView(
         view_box=f"{x:.2f} {y:.2f} {w:.2f} {h:.2f}",

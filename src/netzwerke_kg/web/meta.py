@@ -284,7 +284,9 @@ def validation():
     if chosen != "text/html":
         response = _rdf_response(graph, chosen)
     else:
-        report = summarise_report(graph, choose_language())
+        from netzwerke_kg.web.validation_page import page_report  # grouped for people (#12)
+
+        report = page_report(graph)
         response = html_response(
             render_template("validation.html", report=report, links=links,
                             manifest=load_manifest() or {}, site_url=site_url)

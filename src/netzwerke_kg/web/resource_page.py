@@ -3,13 +3,15 @@ timeline, map and schema.org JSON-LD, all from SPARQL via queries.py (rendered b
 
 from __future__ import annotations
 
+import datetime as _dt
+import unicodedata
 from collections import OrderedDict
 
 from flask import request
 from rdflib import BNode, Literal, URIRef
 
 from netzwerke_kg.namespaces import prefixes
-from netzwerke_kg.queries import Labeller, Queries, pick
+from netzwerke_kg.queries import Labeller, Queries, countries_of, pick
 from netzwerke_kg.web import i18n, iris, maps, timeline
 
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
@@ -23,18 +25,17 @@ PAGE_SIZE = 25
 #: external identity namespaces shown with a name
 IDENTITY_NAMES = {"http://www.wikidata.org/entity/": "Wikidata", "https://sws.geonames.org/": "GeoNames",
                   "http://sws.geonames.org/": "GeoNames"}
-#: headings for incoming groups whose property has a natural inverse reading (German in i18n)
-INCOMING_HEADINGS = {
-    "http://www.w3.org/ns/org#organization": "Memberships in this organisation",
-    "http://www.w3.org/ns/org#member": "Memberships of this member",
-    "http://www.w3.org/ns/prov#wasDerivedFrom": "Facts taken from this source",
-    "https://schema.org/containedInPlace": "Places within",
-}
+#: the list CSV of a network's memberships (issue #11 builds it; the page links it)
+MEMBERSHIPS_CSV = "/memberships.csv"
+#: a folded section (provenance, claims) opens by itself up to this many rows
+FOLD_AFTER = 12
+#: a literal that is a web address becomes a link (only these schemes: never javascript: or data:)
+_WEB_ADDRESS = ("http://", "https://")
 
 
 def labeller_for(q: Queries, terms, lang: str) -> Labeller:
     """A Labeller for ``terms`` in ``lang`` with the project's prefixes; reused vocabulary terms the
-    graph does not label get their names from i18n.VOCAB."""
+    graph does not label get their names from web/labels/vocabulary.ttl (i18n.vocab_annotation)."""
     annotations = q.annotations(terms)
     for iri, ann in annotations.items():
         if not ann["label"]:
@@ -48,7 +49,10 @@ def value_view(value, labeller: Labeller) -> dict:
     """What a template needs to show one RDF term: link and label, or literal with lang/datatype."""
     if isinstance(value, Literal):
         dt = value.datatype
+        if str(value).startswith(_WEB_ADDRESS) and not any(c.isspace() for c in str(value)):
+            return {"kind": "url", "text": str(value), "href": str(value)}
         return {"kind": "literal", "text": str(value), "lang": value.language,
+                "display": _literal_display(value, labeller.lang),
                 "datatype": labeller.curie(dt) if dt is not None else None,
                 "datatype_iri": str(dt) if dt is not None else None}
     if isinstance(value, BNode) or "/.well-known/genid/" in str(value):
@@ -56,7 +60,46 @@ def value_view(value, labeller: Labeller) -> dict:
         return {"kind": "bnode", "text": f"_:{str(value).rsplit('/', 1)[-1]}"}
     ours = iris.mapper().is_ours(value)
     return {"kind": "iri", "iri": str(value), "href": iris.page_url(value) if ours else str(value),
-            "label": labeller.label(value), "external": not ours, "css_class": iris.css_class(value)}
+            "label": labeller.label(value), "label_lang": label_language(labeller, value),
+            "external": not ours, "css_class": iris.css_class(value)}
+
+
+def label_language(labeller: Labeller, term) -> str | None:
+    """The language of the label Labeller.label picks for ``term`` when it is not the page's
+    (an English name on a German page gets lang="en"); None when it is the page's or unknown."""
+    ann = labeller.annotations.get(str(term))
+    if not ann or not ann["label"]:
+        return None
+    for candidate in (labeller.lang, "en", "", "de"):
+        if candidate in ann["label"]:
+            return None if candidate in (labeller.lang, "") else candidate
+    return None
+
+
+_NUMERIC = ("integer", "decimal", "double", "float", "long", "int", "short", "nonNegativeInteger",
+            "positiveInteger")
+_DATES = ("date", "gYear", "gYearMonth", "dateTime")
+
+
+def _literal_display(value: Literal, lang: str) -> str:
+    """A typed literal as the reader writes it: numbers grouped, dates in words (Babel); the
+    lexical form stays in the tooltip and the machine-readable documents."""
+    dt = str(value.datatype or "")
+    local = dt.rsplit("#", 1)[-1]
+    if dt.startswith("http://www.w3.org/2001/XMLSchema#"):
+        if local in _NUMERIC:
+            return i18n.format_number(str(value), lang)
+        if local in _DATES:
+            return i18n.format_date(str(value), lang)
+        if local == "boolean":
+            return i18n.translate("true" if str(value) in ("true", "1") else "false", lang)
+    return str(value)
+
+
+def sort_key(text: str) -> tuple:
+    """A sort key that orders names as readers expect: case and accents ignored ("Åarhus" by A)."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return ("".join(c for c in folded if not unicodedata.combining(c)), text)
 
 
 def resource_context(q: Queries, iri: str, lang: str) -> dict:
@@ -99,6 +142,8 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         terms.add(d["iri"])
         for r in d["claims"]:
             terms.update(v for v in r.values() if isinstance(v, URIRef))
+    countries = countries_of(q, [r["member"] for r in members])
+    terms.update(countries.values())
     labeller = labeller_for(q, terms, lang)
 
     types, props, identities = [], OrderedDict(), []
@@ -121,8 +166,8 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
 
     incoming = []
     for g in incoming_groups:
-        english = INCOMING_HEADINGS.get(str(g["prop"]))
-        heading = i18n.translate(english, lang) if english else None
+        # the relation read from this page's side ("member of", not "has member")
+        heading = i18n.inverse_label(g["prop"], lang)
         incoming.append({
             "iri": str(g["prop"]), "label": labeller.label(g["prop"]), "heading": heading,
             "comment": labeller.comment(g["prop"]), "count": g["count"], "page": g["page"],
@@ -146,10 +191,12 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         "properties": properties,
         "identities": identities,
         "incoming": incoming,
-        "members": [_membership_view(r, "member", labeller) for r in members],
-        "memberships": [_membership_view(r, "network", labeller) for r in memberships],
+        "members": _membership_rows(members, "member", labeller, countries),
+        "memberships": _membership_rows(memberships, "network", labeller, {}),
+        "members_csv": iris.site_url(MEMBERSHIPS_CSV, network=m.kind_slug(iri)[1]) if members else None,
         "provenance": [_provenance_view(r, labeller) for r in provenance],
         "claims": [_claim_view(r, labeller) for r in claims],
+        "fold_after": FOLD_AFTER,
         "disagreements": [{"iri": str(d["iri"]), "href": iris.page_url(d["iri"]),
                            "label": labeller.label(d["iri"]), "comment": labeller.comment(d["iri"]),
                            "claims": [_claim_view(r, labeller) for r in d["claims"]]}
@@ -159,41 +206,83 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
                                          memberships=len({r["ms"] for r in members + memberships})),
         "map": _resource_map(q, iri, kind, outgoing, members, labeller, lang),
         "jsonld": _jsonld(iri, types, outgoing, label, identities, descriptions),
-        "sparql_url": iris.site_url("/sparql", query=f"DESCRIBE <{iri}>"),
+        "sparql_url": iris.site_url("/sparql", query=f"DESCRIBE <{iri}>", lang=i18n.explicit_language()),
         "data_links": [(ext, iris.data_url(iri, ext)) for ext in iris.DATA_FORMATS],
         "has_label": labeller.has_label(iri),
         "count_chart": _count_chart(claims, labeller, lang),
     }
+    ctx["toc"] = _contents(ctx, lang)
     return ctx
 
 
+#: the sections of a resource page in order: (id, context key, heading)
+_SECTIONS = (("map", "map", "Map"), ("members", "members", "Members"),
+             ("memberships", "memberships", "Memberships"), ("properties", "properties", "Properties"),
+             ("identities", "identities", "External identities"), ("timeline", "timeline", "Timeline"),
+             ("disagreements", "disagreements", "Disagreements"), ("claims", "claims", "Claims"),
+             ("provenance", "provenance", "Provenance"), ("incoming", "incoming", "Incoming links"))
+
+
+def _contents(ctx: dict, lang: str) -> list[tuple[str, str]]:
+    """The table of contents of a long page: (anchor, heading) for each section it shows; empty
+    when the page has three sections or fewer (nothing to jump over)."""
+    present = [(anchor, i18n.translate(heading, lang)) for anchor, key, heading in _SECTIONS if ctx.get(key)]
+    return present if len(present) > 3 else []
+
+
+def _membership_rows(rows: list[dict], side: str, labeller: Labeller, countries: dict) -> list[dict]:
+    """Members or memberships for the table: current ones first, then former (ended before today),
+    each by the name the reader sees."""
+    today = _dt.date.today().isoformat()
+    views = [_membership_view(r, side, labeller, countries, today) for r in rows]
+    views.sort(key=lambda v: (v["former"], sort_key(v["who"].get("label", ""))))
+    return views
+
+
 def _count_chart(claims: list[dict], labeller: Labeller, lang: str) -> dict | None:
-    """Bars of the stated member counts over time (one per dated numeric claim); None if < 2."""
-    points = []
+    """The stated member counts on a real time axis (x = the claim's own date, y = the count), with
+    the claims that carry no date of their own listed apart, not drawn; None below two dated ones."""
+    points, undated = [], []
     for r in claims:
-        if not str(r.get("property", "")).endswith("#memberCount") or r.get("date") is None:
+        if not str(r.get("property", "")).endswith("#memberCount"):
             continue
         try:
             value = int(str(r["value"]))
         except (KeyError, ValueError):
             continue
-        points.append({"date": str(r["date"]), "value": value, "approximate": approximate(r),
-                       "source": labeller.label(r["source"]) if r.get("source") is not None else "",
-                       "href": iris.page_url(r["claim"])})
+        point = {"value": value, "shown": i18n.format_number(value, lang), "approximate": approximate(r),
+                 "source": labeller.label(r["source"]) if r.get("source") is not None else "",
+                 "href": iris.page_url(r["claim"])}
+        year = timeline.year_value(str(r["date"])) if r.get("date") is not None else None
+        if year is None:
+            undated.append(point)
+            continue
+        points.append(dict(point, date=str(r["date"]), year=year,
+                           date_text=i18n.format_date(str(r["date"]), lang)))
     if len(points) < 2:
         return None
-    points.sort(key=lambda p: (p["date"], p["value"]))
-    width, height, top, bottom = 640, 220, 24, 40
+    points.sort(key=lambda p: (p["year"], p["value"]))
+    width, height, left, right, top, bottom = 640, 240, 48, 16, 16, 36
+    first, last, step = timeline.nice_ticks(min(p["year"] for p in points), max(p["year"] for p in points), most=8)
     top_value = max(p["value"] for p in points) or 1
-    step = width / len(points)
-    bars = []
-    for i, p in enumerate(points):
-        h = (height - top - bottom) * p["value"] / top_value
-        bars.append(dict(p, x=round(i * step + step * 0.15, 1), w=round(step * 0.7, 1),
-                         y=round(height - bottom - h, 1), h=round(h, 1), cx=round(i * step + step / 2, 1)))
-    desc = "; ".join(f"{p['date']}: {'≈' if p['approximate'] else ''}{p['value']} ({p['source']})" for p in points)
-    return {"width": width, "height": height, "baseline": height - bottom, "bars": bars,
-            "title": i18n.translate("Member count over time", lang), "desc": desc}
+    _, y_max, y_step = timeline.nice_ticks(0, top_value, most=5)
+
+    def x(year: float) -> float:
+        """The x position of a fractional year."""
+        return round(left + (width - left - right) * (year - first) / max(last - first, 1), 1)
+
+    def y(value: float) -> float:
+        """The y position of a count."""
+        return round(height - bottom - (height - top - bottom) * value / max(y_max, 1), 1)
+
+    dots = [dict(p, x=x(p["year"]), y=y(p["value"])) for p in points]
+    line = " ".join(f"{d['x']},{d['y']}" for d in dots)
+    x_ticks = [{"x": x(t), "label": str(t)} for t in range(first, last + 1, step)]
+    y_ticks = [{"y": y(t), "label": i18n.format_number(t, lang)} for t in range(0, y_max + 1, y_step)]
+    desc = "; ".join(f"{p['date_text']}: {'≈' if p['approximate'] else ''}{p['shown']} ({p['source']})" for p in points)
+    return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
+            "baseline": height - bottom, "dots": dots, "line": line, "x_ticks": x_ticks, "y_ticks": y_ticks,
+            "undated": undated, "title": i18n.translate("Member count over time", lang), "desc": desc}
 
 
 def _descriptions(outgoing, lang: str) -> str | None:
@@ -221,13 +310,16 @@ def _identity(iri) -> dict:
     return {"href": text, "authority": text.split("/")[2] if "://" in text else text, "id": text}
 
 
-def _membership_view(r: dict, side: str, labeller: Labeller) -> dict:
-    """One row of the members / memberships table."""
+def _membership_view(r: dict, side: str, labeller: Labeller, countries: dict, today: str) -> dict:
+    """One row of the members / memberships table: who, country, role, dates, status."""
     who = r["member"] if side == "member" else r["network"]
+    end = str(r["end"]) if r.get("end") is not None else None
+    country = countries.get(who)
     return {"who": value_view(who, labeller), "membership": value_view(r["ms"], labeller),
+            "country": value_view(country, labeller) if country is not None else None,
             "role": value_view(r["role"], labeller) if r.get("role") is not None else None,
             "start": str(r["start"]) if r.get("start") is not None else None,
-            "end": str(r["end"]) if r.get("end") is not None else None}
+            "end": end, "former": end is not None and end[:10] <= today}
 
 
 def _provenance_view(r: dict, labeller: Labeller) -> dict:
@@ -248,7 +340,13 @@ def approximate(claim: dict) -> bool:
 
 def _claim_view(r: dict, labeller: Labeller) -> dict:
     """One row of a claims table: claim, property, value, approximate, date, source."""
-    return {"claim": value_view(r["claim"], labeller),
+    claim = value_view(r["claim"], labeller)
+    if not labeller.has_label(r["claim"]) and r.get("property") is not None and r.get("value") is not None:
+        # an unlabelled claim is named by what it states ("member count: 83"), not by its IRI
+        value = value_view(r["value"], labeller)
+        shown = value.get("display") or value.get("label") or value.get("text")
+        claim = dict(claim, label=f"{labeller.label(r['property'])}: {shown}", label_lang=None)
+    return {"claim": claim,
             "subject": value_view(r["subject"], labeller) if r.get("subject") is not None else None,
             "property": value_view(r["property"], labeller) if r.get("property") is not None else None,
             "value": value_view(r["value"], labeller) if r.get("value") is not None else None,
@@ -278,27 +376,48 @@ def _resource_map(q: Queries, iri: str, kind: str, outgoing, members, labeller: 
         title = i18n.translate("Location", lang)
     if not points:
         return None
-    view = map_view(points, labeller, title)
+    view = map_view(points, labeller, title, own=iri)
     if kind == "network":
         located = len({p["iri"] for p in points})
         total = len({r["member"] for r in members})
-        view["caption"] = i18n.translate("{n} of {total} members have coordinates and are shown.", lang).format(
-            n=located, total=total)
+        view["caption"] = i18n.translate("{n} of {total} members have coordinates and are shown.", lang,
+                                         n=i18n.format_number(located, lang), total=i18n.format_number(total, lang))
+        if total > located:
+            view["missing"] = i18n.translate("{n} members without coordinates are not on the map.", lang,
+                                             n=i18n.format_number(total - located, lang))
     return view
 
 
-def map_view(points: list[dict], labeller: Labeller, title: str) -> dict:
-    """Template data for one SVG map of points (dicts with lat, long, iri)."""
+#: Rostock, whose networks these are: its marker is drawn apart on every map it is on
+HOME_SLUG = "rostock"
+
+
+def map_view(points: list[dict], labeller: Labeller, title: str, own: str | None = None) -> dict:
+    """Template data for one SVG map of points (dicts with lat, long, iri): fitted to all of them,
+    the page's own place (``own``) and Rostock marked apart, with a legend of what is drawn."""
     seen, places = set(), []
+    m = iris.mapper()
     for p in points:
         if p["iri"] in seen:
             continue
         seen.add(p["iri"])
+        slug = (m.kind_slug(str(p["iri"])) or ("", ""))[1]
+        role = "own" if str(p["iri"]) == own else ("home" if slug == HOME_SLUG else "")
         places.append({"lat": p["lat"], "long": p["long"], "label": labeller.label(p["iri"]),
-                       "href": iris.page_url(p["iri"]), "css_class": iris.css_class(p["iri"]) or "place-link"})
+                       "href": iris.page_url(p["iri"]), "role": role,
+                       "css_class": iris.css_class(p["iri"]) or "place-link"})
+    # the highlighted markers last, so they are drawn on top
+    places.sort(key=lambda p: (p["role"] != "", sort_key(p["label"])))
     view = maps.build_map(places)
-    names = ", ".join(sorted(p["label"] for p in places))
-    return {"view": view, "title": title, "desc": names}
+    lang = labeller.lang
+    roles = {p["role"] for p in places}
+    legend = [("place", i18n.translate("Place", lang))]
+    if "own" in roles:
+        legend.append(("own", i18n.translate("This place", lang)))
+    if "home" in roles:
+        legend.append(("home", "Rostock"))
+    names = ", ".join(sorted((p["label"] for p in places), key=sort_key))
+    return {"view": view, "title": title, "desc": names, "legend": legend}
 
 
 def _jsonld(iri: str, types: list[dict], outgoing, label: str, identities, description) -> dict:

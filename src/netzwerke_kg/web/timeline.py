@@ -47,11 +47,23 @@ def entries(rows: list[dict], subject: str, labeller: Labeller, lang: str) -> li
             ends[r["e"]] = str(r["date"])
     starts = {r["e"]: str(r["date"]) for r in rows if str(r["dp"]) == f"{SCHEMA}startDate"}
     merged = {e for e, end in ends.items() if e in starts and starts[e][:4] == end[:4]}
+    # a founding is one entry per date: the network's foundingDate and its nkg:Founding event
+    # say the same; the event (typed, not the page itself) is kept
+    best_founding: dict = {}
+    for r in rows:
+        if _point_kind(r.get("type"), str(r["dp"])) == "founding":
+            rank = (str(r["e"]) == subject, r.get("type") is None)
+            date = str(r["date"])
+            if date not in best_founding or rank < best_founding[date][0]:
+                best_founding[date] = (rank, r)
+    kept = {id(r) for _, r in best_founding.values()}
     out = []
     for r in rows:
         event = r["e"]
         date = str(r["date"])
         if event in merged and str(r["dp"]) == f"{SCHEMA}endDate":
+            continue
+        if _point_kind(r.get("type"), str(r["dp"])) == "founding" and id(r) not in kept:
             continue
         until = ends[event] if event in merged and ends[event] != date else None
         if r.get("type") is not None and str(r["type"]) == f"{ORG}Membership":
@@ -64,8 +76,10 @@ def entries(rows: list[dict], subject: str, labeller: Labeller, lang: str) -> li
             link_iri = event
         word = i18n.translate(_DATE_WORDS.get(str(r["dp"]), ""), lang)
         out.append({
-            "date": date,
+            "date": i18n.format_date(date, lang),
+            "iso": date,
             "until": until,
+            "until_text": i18n.format_date(until, lang) if until else None,
             "datetime": date if len(date) in (4, 7, 10) else None,
             "text": text,
             "qualifier": word,
