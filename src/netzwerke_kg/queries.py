@@ -512,16 +512,19 @@ def pick(by_lang: dict, lang: str) -> str | None:
 
 
 def countries_of(q: Queries, places) -> dict:
-    """``{place: country}`` for places lying (directly or through regions) in a schema:Country."""
+    """``{place: country}`` for places lying in a schema:Country (directly or through one region)."""
     places = [p for p in places if isinstance(p, URIRef)]
     if not places:
         return {}
     values = " ".join(iri_ref(p) for p in sorted(set(places)))
+    # two plain steps instead of a transitive path: places lie in a country or in a region of one,
+    # and every engine (Virtuoso included) plans fixed joins well
     rows = q._select(f"""
 SELECT ?place ?country WHERE {{
   VALUES ?place {{ {values} }}
-  {{ ?place a schema:Country . BIND(?place AS ?country) }}
-  UNION {{ ?place schema:containedInPlace+ ?country . ?country a schema:Country . }}
+  {{ ?place schema:containedInPlace ?country . }}
+  UNION {{ ?place schema:containedInPlace ?region . ?region schema:containedInPlace ?country . }}
+  ?country a schema:Country .
 }} ORDER BY ?place ?country""")
     out: dict = {}
     for r in rows:
@@ -535,3 +538,29 @@ def count_of_class(q: Queries, class_curie: str) -> int:
         raise UnsafeIriError(f"not a prefixed name: {class_curie!r}")
     rows = q._select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {class_curie} }}")
     return int(rows[0]["n"]) if rows else 0
+
+
+def retrieval_dates(q: Queries, sources) -> dict:
+    """``{source: nkg:retrievedOn}``: when each source document was read (a claim dated that day
+    carries no date of its own)."""
+    sources = [s for s in sources if isinstance(s, URIRef)]
+    if not sources:
+        return {}
+    values = " ".join(iri_ref(s) for s in sorted(set(sources)))
+    rows = q._select(f"SELECT ?s ?d WHERE {{ VALUES ?s {{ {values} }} ?s nkg:retrievedOn ?d }}")
+    return {r["s"]: str(r["d"]) for r in rows}
+
+
+def completion_terms(q: Queries) -> list[dict]:
+    """Every IRI of the release under the base with its labels (instances and ontology terms), for
+    the query editor's autocompletion: ``[{iri, labels: {lang: text}}]`` sorted by IRI."""
+    rows = q._select(f"""
+SELECT ?s ?label WHERE {{
+  ?s rdfs:label|skos:prefLabel ?label .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), {string_literal(q.base)}) && !CONTAINS(STR(?s), "/.well-known/"))
+}} ORDER BY ?s""")
+    out: dict = {}
+    for r in rows:
+        entry = out.setdefault(str(r["s"]), {"iri": str(r["s"]), "labels": {}})
+        entry["labels"].setdefault(getattr(r["label"], "language", None) or "", str(r["label"]))
+    return list(out.values())

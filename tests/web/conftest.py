@@ -43,7 +43,9 @@ def tiny_client(tmp_path_factory):
     """A client of the app over the tiny build (tests/web/tiny_project.py: the evil labels), per session."""
     root, dist = tiny_build(tmp_path_factory)
     app = tiny_app(root, dist)
-    yield app.test_client()
+    # no cookie jar: the session-wide client must not carry one test's ?lang= choice (a cookie,
+    # web/i18n.py) into the next test; tests of the cookie use a client of their own
+    yield app.test_client(use_cookies=False)
     app.extensions["netzwerke_kg.backend"].close()
 
 

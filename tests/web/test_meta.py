@@ -229,7 +229,7 @@ REPORT_WITH_RESULTS = """
 """
 
 
-def test_a_failing_report_is_grouped_by_resource_with_counts(app, built_dist, tmp_path):
+def test_a_failing_report_is_grouped_by_message_with_counts(app, built_dist, tmp_path):
     dist = tmp_path / "dist"
     shutil.copytree(built_dist, dist, symlinks=True)
     (dist / "validation.ttl").write_text(REPORT_WITH_RESULTS, encoding="utf-8")
@@ -242,8 +242,15 @@ def test_a_failing_report_is_grouped_by_resource_with_counts(app, built_dist, tm
     counts = _Counts()
     counts.feed(html)
     assert counts.values == {"violations": "1", "warnings": "1", "infos": "1", "total": "3"}
-    # one section per focus node, Gdańsk before Rostock, each heading the resource's name
-    assert [h for h in page.headings if h.startswith("city:")] == ["city:gdansk", "city:rostock"]
+    # one section per message, violations first; the affected resources by name, not city:rostock
+    groups = _groups(html)
+    assert [g["severity"] for g in groups] == ["violation", "warning", "info"]
+    assert groups[0]["resources"] == ["Rostock"] and groups[2]["resources"] == ["Gdańsk"]
+    assert not any(name.startswith("city:") for g in groups for name in g["resources"])
+    # the severity filter keeps one kind; an unknown one is a clear 400
+    only = _groups(other.test_client().get("/validation?severity=warning", headers={"Accept": "text/html"}).get_data(as_text=True))
+    assert [g["severity"] for g in only] == ["warning"]
+    assert other.test_client().get("/validation?severity=bogus", headers={"Accept": "text/html"}).status_code == 400
     # the message with markup is shown as text, never as a script element
     assert "<script>alert(1)</script>" in "".join(page.text)
     assert "<script>alert(1)" not in html
@@ -286,3 +293,19 @@ class _Counts(HTMLParser):
         if self._key and data.strip():
             self.values[self._key] = data.strip()
             self._key = None
+
+
+def _groups(html: str) -> list[dict]:
+    """The message groups of a validation page: severity (from the class) and resource names."""
+    from tiny_project import parse_html
+
+    doc = parse_html(html)
+    out = []
+    for section in doc.find_all("section"):
+        classes = (section.attrs.get("class") or "").split()
+        if "validation-group" not in classes:
+            continue
+        severity = next(c.removeprefix("severity-") for c in classes if c.startswith("severity-"))
+        names = [li.find_all("a")[0].text() for li in section.find_all("li")]
+        out.append({"severity": severity, "resources": names})
+    return out

@@ -62,7 +62,12 @@ def test_properties_have_labels_tooltips_and_typed_literals(tiny_client):
     assert headers["Gründungsdatum"] == "Wann die Organisation gegründet wurde."
     founding = [td for tr in table.find_all("tr") for td in tr.find_all("td")
                 if tr.find_all("th")[0].text().strip() == "Gründungsdatum"][0]
-    assert founding.find_all("abbr", class_="lit-dt")[0].text() == "xsd:date"
+    # the date as German readers write it; the lexical form and datatype in the tooltip
+    shown = founding.find_all("span", class_="lit")[0]
+    assert shown.attrs["data-datatype"] == "xsd:date" and "xsd:date" in shown.attrs["title"]
+    iso = shown.attrs["title"].split(" ")[0]
+    assert len(iso) == 10 and iso[4] == iso[7] == "-"
+    assert shown.text() != iso and iso[:4] in shown.text()  # "20. September 1991", not "1991-09-20"
     labels = [td for tr in table.find_all("tr") for td in tr.find_all("td")
               if tr.find_all("th")[0].attrs and tr.find_all("th")[0].text().strip() == "Bezeichnung"][0]
     langs = sorted(s.text() for s in labels.find_all("span", class_="lit-lang"))
@@ -121,19 +126,21 @@ def test_disagreement_side_by_side(tiny_client):
         doc = page(tiny_client, path + "?lang=en")
         table = doc.by_id("disagreements").find_all("table")[0]
         rows = table.find_all("tr")[1:]
-        values = sorted((r.find_all("td")[2].text().replace("xsd:integer", "").strip(),
-                         r.find_all("td")[4].text().strip()) for r in rows)
+        # columns: claim (named by what it states), value, source, date
+        values = sorted((r.find_all("td")[1].text().strip(), r.find_all("td")[3].text().strip()) for r in rows)
         assert values == [("30", "2024"), ("≈ 100", "2025")], path
-        assert all(r.find_all("td")[3].find_all("a")[0].attrs["href"].startswith("/page/source/evil-source")
+        assert all(r.find_all("td")[2].find_all("a")[0].attrs["href"].startswith("/page/source/evil-source")
                    for r in rows)
     claims = page(tiny_client, "/page/network/evil-network?lang=de").by_id("claims")
     assert claims.find_all("h2")[0].text() == "Behauptungen (2)"
     assert claims.find_all("h3")[0].text() == "Mitgliederzahl im Zeitverlauf"
-    # the counts as bars, in date order, the approximate one marked
-    bars = claims.find_all("rect")
-    assert [b.find_all("title")[0].text().split(" (")[0] for b in bars] == ["2024: 30", "2025: ≈100"]
-    assert [float(b.attrs["height"]) for b in bars][0] < [float(b.attrs["height"]) for b in bars][1]
-    assert "approximate" in bars[1].attrs["class"]
+    # the counts as points on a time axis, in date order, the approximate one marked
+    dots = [c for c in claims.find_all("circle") if "dot" in c.attrs.get("class", "")]
+    assert [d.find_all("title")[0].text().split(" (")[0] for d in dots] == ["2024: 30", "2025: ≈100"]
+    assert "approximate" in dots[1].attrs["class"] and "approximate" not in dots[0].attrs["class"]
+    # later is further right, more is higher (smaller y)
+    assert float(dots[0].attrs["cx"]) < float(dots[1].attrs["cx"])
+    assert float(dots[0].attrs["cy"]) > float(dots[1].attrs["cy"])
 
 
 def test_identities_jsonld_and_sparql_link(tiny_client):
@@ -141,7 +148,7 @@ def test_identities_jsonld_and_sparql_link(tiny_client):
     doc = page(tiny_client, "/page/city/rostock?lang=en")
     identities = [a.attrs["href"] for a in doc.by_id("identities").find_all("a")]
     assert identities == ["http://www.wikidata.org/entity/Q2861", "https://sws.geonames.org/2844588/"]
-    data = json.loads([s for s in doc.find_all("script") if s.attrs["type"] == "application/ld+json"][0].text())
+    data = json.loads([s for s in doc.find_all("script") if s.attrs.get("type") == "application/ld+json"][0].text())
     assert data["@type"] == "City" and data["name"] == EVIL_EN
     assert data["sameAs"] == identities
     assert data["geo"] == {"@type": "GeoCoordinates", "latitude": "54.0887", "longitude": "12.1405"}
@@ -187,15 +194,15 @@ def test_home_page(tiny_client):
     cards = doc.by_id("networks").find_all("div", class_="card")
     assert len(cards) == 1
     assert cards[0].find_all("a", class_="network-link")[0].attrs["href"] == "/page/network/evil-network?lang=en"
-    assert cards[0].find_all("strong")[0].text() == str(EXTRA + 2)
+    assert cards[0].find_all("strong")[0].text() == f"{EXTRA + 2:,}"  # current members, en grouping
     # the latest stated member count (a claim) with its date, linking to the claim
     stated = cards[0].find_all("p", class_="stated")[0].find_all("a")[0]
     assert stated.attrs["href"] == "/page/claim/evil-member-count-2025?lang=en"
     assert stated.text().endswith("100 (2025)")
     figures = doc.by_id("dataset").find_all("dd")
-    assert int(figures[0].text()) > 0 and int(figures[2].text()) == 1
+    assert int(figures[0].text().split()[0].replace(",", "")) > 0 and int(figures[2].text()) == 1
     assert "conforms" in figures[4].text()
-    assert len(doc.by_id("map").find_all("circle")) == EXTRA + 2
+    assert len([c for c in doc.by_id("map").find_all("circle") if "marker" in c.attrs.get("class", "")]) == EXTRA + 2
     entry = {urlsplit(a.attrs["href"]).path for a in doc.by_id("explore").find_all("a")}
     assert {"/sparql", "/downloads", "/ontology", "/void"} <= entry
 
@@ -237,7 +244,7 @@ def test_timeline_merges_same_year_ranges(tiny_client):
     ]
     with tiny_client.application.test_request_context("/page/city/rostock"):
         entries = timeline.entries(rows, BASE + "id/city/rostock", Labeller({}, "en"), "en")
-    assert [(e["date"], e["until"], e["qualifier"]) for e in entries] == [
+    assert [(e["iso"], e["until"], e["qualifier"]) for e in entries] == [
         ("2021-09-27", "2021-09-29", ""), ("1991", None, ""), ("1995", None, "ends")]
 
 

@@ -19,6 +19,13 @@ PAGES = ["/", "/page/network/evil-network", "/page/city/rostock", "/page/source/
          "/page/city/no-such-city", "/ontology"]
 
 
+def _ours(script) -> bool:
+    """A script element we wrote: the ld+json block, or an empty element loading /static/js/site.js."""
+    if script.attrs.get("type") == "application/ld+json":
+        return True
+    return script.attrs.get("src") == "/static/js/site.js" and not script.text().strip()
+
+
 def _scripts(doc):
     """Every <script> element of a parsed page."""
     return doc.find_all("script")
@@ -27,13 +34,14 @@ def _scripts(doc):
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_no_injected_elements(tiny_client, path, lang):
-    """No label creates an element: the only <script> is the ld+json data block, no <img>/<b>."""
+    """No label creates an element: the only <script>s are the ld+json data block and our own script
+    file (static/js/site.js, empty element, src under /static/), no <img>/<b>."""
     sep = "&" if "?" in path else "?"
     response = tiny_client.get(f"{path}{sep}lang={lang}")
     assert response.status_code in (200, 404)
     doc = parse_html(response.get_data(as_text=True))
     for script in _scripts(doc):
-        assert script.attrs.get("type") == "application/ld+json", script.attrs
+        assert _ours(script), script.attrs
     assert doc.find_all("img") == []
     assert doc.find_all("b") == []
     for node in doc.iter():
@@ -80,7 +88,7 @@ def test_search_box_echo_is_escaped(tiny_client):
     doc = parse_html(tiny_client.get("/search?q=%22%3E%3Cscript%3Ealert(3)%3C/script%3E").get_data(as_text=True))
     field = doc.by_id("q")
     assert field is not None and field.attrs["value"] == '"><script>alert(3)</script>'
-    assert all(s.attrs.get("type") == "application/ld+json" for s in _scripts(doc))
+    assert all(_ours(s) for s in _scripts(doc))
 
 
 def test_map_titles_are_text(tiny_client):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from rdflib import URIRef
 
-from netzwerke_kg.queries import Labeller, Queries, count_of_class, pick
+from netzwerke_kg.queries import Labeller, Queries, completion_terms, count_of_class, pick
 from netzwerke_kg.web import i18n, iris
 from netzwerke_kg.web.dumps import load_manifest
 from netzwerke_kg.web.resource_page import approximate, labeller_for, map_view, value_view
@@ -73,6 +73,33 @@ def _current_and_former(members: list[dict]) -> dict:
         ended = r.get("end") is not None and str(r["end"])[:10] <= today
         (former if ended else current).add(r["member"])
     return {"current": len(current), "former": len(former - current)}
+
+
+@bp.get("/sparql/completions.json")
+def completions():
+    """What the query editor completes: the dataset's prefixes and every IRI of ours with its
+    labels and prefixed name. One release never changes, so the answer is computed once per
+    release (caching.py gives it the release's ETag) and the editor fetches it once."""
+    q = _q()
+    manifest = load_manifest() or {}
+    return jsonify(_completion_list(q.base, str(manifest.get("release")), q))
+
+
+_COMPLETIONS: dict = {}
+
+
+def _completion_list(base: str, release: str, q: Queries) -> dict:
+    """The completion list for one base IRI and release (kept for the process's life: small)."""
+    key = (base, release)
+    if key not in _COMPLETIONS:
+        from netzwerke_kg.namespaces import prefixes
+
+        table = prefixes(base)
+        labeller = Labeller({}, "en", table)
+        terms = [dict(t, curie=labeller.curie(t["iri"])) for t in completion_terms(q)]
+        _COMPLETIONS.clear()  # one release at a time
+        _COMPLETIONS[key] = {"release": release, "prefixes": table, "terms": terms}
+    return _COMPLETIONS[key]
 
 
 @bp.get("/search")

@@ -64,6 +64,16 @@ SCRIPT_STRINGS = {
     "empty": "No results.",
     "network": "The endpoint could not be reached.",
     "loaded": "Example loaded:",
+    "prefixes_show": "▸ {n} PREFIX lines (folded)",
+    "prefixes_hide": "▾ Fold the PREFIX lines",
+    "syntax_at": "Syntax error in line {line}, column {column}",
+    "server_says": "The endpoint's message:",
+    "table": "Result table",
+    "views": "View",
+    "view_table": "Table",
+    "view_chart": "Chart",
+    "view_map": "Map",
+    "map_note": "{n} places with coordinates; each point links to its page.",
 }
 
 #: The form a query takes when no example is chosen: the four networks, in the page language.
@@ -196,6 +206,24 @@ def _iri_mapping(base_iri: str) -> list[list[str]]:
     return pairs
 
 
+def url_for_static(filename: str) -> str:
+    """The URL of one of our static files (respecting the script root)."""
+    from flask import url_for
+
+    return url_for("static", filename=filename)
+
+
+def _completions_url() -> str | None:
+    """The URL of the completion list (web/browse.py), or None when the app has no such route."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    try:
+        return url_for("browse.completions")
+    except BuildError:
+        return None
+
+
 def _formats(table: dict) -> list[dict]:
     """A format table as a list of ``{key, label, media_type}`` dicts."""
     return [{"key": k, "label": label, "media_type": mt} for k, (label, mt) in table.items()]
@@ -228,6 +256,10 @@ def editor_context(query: str | None, fmt: str | None) -> dict:
             "graph": _formats(GRAPH_FORMATS),
         },
         "strings": {key: translate(text) for key, text in SCRIPT_STRINGS.items()},
+        # country outlines for the result map (served by us: no CDN, no tile server)
+        "atlas": url_for_static("vendor/world-atlas/countries-110m.json"),
+        # autocompletion: the release's own IRIs and labels, fetched when the editor first needs them
+        "completions": _completions_url(),
     }
     return {
         "editor": data,

@@ -153,6 +153,18 @@ _DE = {
     "The endpoint could not be reached.": "Der Endpunkt ist nicht erreichbar.",
     "Example loaded:": "Beispiel geladen:",
     "ms": "ms",
+    "▸ {n} PREFIX lines (folded)": "▸ {n} PREFIX-Zeilen (eingeklappt)",
+    "▾ Fold the PREFIX lines": "▾ PREFIX-Zeilen einklappen",
+    "Syntax error in line {line}, column {column}": "Syntaxfehler in Zeile {line}, Spalte {column}",
+    "The endpoint's message:": "Meldung des Endpunkts (englisch):",
+    "Result table": "Ergebnistabelle",
+    "View": "Ansicht",
+    "Table": "Tabelle",
+    "Chart": "Diagramm",
+    "{n} places with coordinates; each point links to its page.":
+        "{n} Orte mit Koordinaten; jeder Punkt verweist auf seine Seite.",
+    "Show datatypes": "Datentypen zeigen",
+    "Suggestions": "Vorschläge",
     # incoming-link headings (resource_page.INCOMING_HEADINGS)
     "Memberships in this organisation": "Mitgliedschaften in dieser Organisation",
     "Memberships of this member": "Mitgliedschaften dieses Mitglieds",
@@ -222,6 +234,7 @@ _DE = {
     "All claims ({n})": "Alle Behauptungen ({n})",
     "Which source says what ({n} entries)": "Welche Quelle was sagt ({n} Einträge)",
     "no date of its own": "ohne eigenes Datum",
+    "read on {date}": "gelesen am {date}",
     "Each point is one source’s count at the date it gives; hollow points are approximate.":
         "Jeder Punkt ist die Zahl einer Quelle zu dem Datum, das sie nennt; hohle Punkte sind ungefähre Angaben.",
     "Not drawn, because they carry no date of their own:":

@@ -11,7 +11,7 @@ from flask import request
 from rdflib import BNode, Literal, URIRef
 
 from netzwerke_kg.namespaces import prefixes
-from netzwerke_kg.queries import Labeller, Queries, countries_of, pick
+from netzwerke_kg.queries import Labeller, Queries, countries_of, pick, retrieval_dates
 from netzwerke_kg.web import i18n, iris, maps, timeline
 
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
@@ -143,6 +143,12 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         for r in d["claims"]:
             terms.update(v for v in r.values() if isinstance(v, URIRef))
     countries = countries_of(q, [r["member"] for r in members])
+    # a claim dated the day its source was read has no date of its own (the date is the reading)
+    all_claims = claims + [r for d in disagreements for r in d["claims"]]
+    read_on = retrieval_dates(q, [r["source"] for r in all_claims if r.get("source") is not None])
+    for r in all_claims:
+        if r.get("date") is not None and r.get("source") is not None and read_on.get(r["source"]) == str(r["date"]):
+            r["read_on"] = r.pop("date")
     terms.update(countries.values())
     labeller = labeller_for(q, terms, lang)
 
@@ -352,6 +358,7 @@ def _claim_view(r: dict, labeller: Labeller) -> dict:
             "value": value_view(r["value"], labeller) if r.get("value") is not None else None,
             "approximate": approximate(r),
             "date": str(r["date"]) if r.get("date") is not None else None,
+            "read_on": str(r["read_on"]) if r.get("read_on") is not None else None,
             "source": value_view(r["source"], labeller) if r.get("source") is not None else None}
 
 
