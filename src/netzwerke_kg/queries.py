@@ -564,3 +564,18 @@ SELECT ?s ?label WHERE {{
         entry = out.setdefault(str(r["s"]), {"iri": str(r["s"]), "labels": {}})
         entry["labels"].setdefault(getattr(r["label"], "language", None) or "", str(r["label"]))
     return list(out.values())
+
+
+def claim_statements(q: Queries, iris) -> dict:
+    """``{claim: (predicate, object)}`` for the unlabelled claims among ``iris`` (rdf:predicate,
+    rdf:object of an RDF reification), so pages can name a claim by what it states."""
+    iris = [i for i in iris if isinstance(i, URIRef) and "/id/claim/" in str(i)]
+    if not iris:
+        return {}
+    values = " ".join(iri_ref(i) for i in sorted(set(iris)))
+    rows = q._select(f"""
+SELECT ?c ?p ?o WHERE {{ VALUES ?c {{ {values} }} ?c rdf:predicate ?p ; rdf:object ?o . }} ORDER BY ?c ?p ?o""")
+    out: dict = {}
+    for r in rows:
+        out.setdefault(r["c"], (r["p"], r["o"]))
+    return out

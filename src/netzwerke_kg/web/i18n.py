@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -435,6 +436,7 @@ def context() -> dict:
 
     return {
         "lang": lang,
+        "chosen_lang": chosen,
         "_": lambda text, **fields: translate(text, lang, **fields),
         "lang_switch": [(code, switch_url(code)) for code in LANGUAGES] if has_request_context() else [],
         "site_url": local_url,
@@ -474,10 +476,13 @@ def format_number(value, lang: str | None = None) -> str:
     if value is None or value == "":
         return ""
     try:
-        number = float(value) if "." in str(value) or "e" in str(value).lower() else int(str(value))
-    except (TypeError, ValueError):
+        number = Decimal(str(value))
+    except (TypeError, ValueError, InvalidOperation):
         return str(value)
-    return _babel_decimal(number, locale=lang)
+    if not number.is_finite():
+        return str(value)
+    # every digit the data has (48.20002 stays 48,20002): no rounding to Babel's three places
+    return _babel_decimal(number, locale=lang, decimal_quantization=False)
 
 
 def format_bytes(value, lang: str | None = None) -> str:

@@ -11,7 +11,7 @@ from flask import request
 from rdflib import BNode, Literal, URIRef
 
 from netzwerke_kg.namespaces import prefixes
-from netzwerke_kg.queries import Labeller, Queries, countries_of, pick, retrieval_dates
+from netzwerke_kg.queries import Labeller, Queries, claim_statements, countries_of, pick, retrieval_dates
 from netzwerke_kg.web import i18n, iris, maps, timeline
 
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
@@ -36,13 +36,30 @@ _WEB_ADDRESS = ("http://", "https://")
 def labeller_for(q: Queries, terms, lang: str) -> Labeller:
     """A Labeller for ``terms`` in ``lang`` with the project's prefixes; reused vocabulary terms the
     graph does not label get their names from web/labels/vocabulary.ttl (i18n.vocab_annotation)."""
+    annotations = _annotations(q, terms)
+    # an unlabelled claim is named by what it states ("member count: 83"), in both languages
+    statements = claim_statements(q, [URIRef(i) for i, a in annotations.items() if not a["label"]])
+    if statements:
+        parts = _annotations(q, [t for p, o in statements.values() for t in (p, o)])
+        for claim, (p, o) in statements.items():
+            names = {}
+            for language in ("en", "de"):
+                said = Labeller(parts, language, prefixes(q.base))
+                value = _literal_display(o, language) if isinstance(o, Literal) else said.label(o)
+                names[language] = f"{said.label(p)}: {value}"
+            annotations[str(claim)]["label"] = names
+    return Labeller(annotations, lang, prefixes(q.base))
+
+
+def _annotations(q: Queries, terms) -> dict:
+    """queries.annotations, with reused vocabulary terms named from web/labels/vocabulary.ttl."""
     annotations = q.annotations(terms)
     for iri, ann in annotations.items():
         if not ann["label"]:
             fallback = i18n.vocab_annotation(iri)
             if fallback is not None:
                 annotations[iri] = fallback
-    return Labeller(annotations, lang, prefixes(q.base))
+    return annotations
 
 
 def value_view(value, labeller: Labeller) -> dict:
@@ -64,15 +81,32 @@ def value_view(value, labeller: Labeller) -> dict:
             "external": not ours, "css_class": iris.css_class(value)}
 
 
+def picked_language(by_lang: dict, lang: str) -> str | None:
+    """The language queries.pick takes from ``by_lang`` when it is not ``lang`` ('' for an untagged
+    text), so the page can say lang="en" around it; None when it is the page's own."""
+    for candidate in (lang, "en", "", "de"):
+        if candidate in by_lang:
+            return None if candidate == lang else candidate
+    return next(iter(by_lang), None) if by_lang else None
+
+
+def comment_language(labeller: Labeller, term) -> str | None:
+    """The language of the comment Labeller.comment picks for ``term`` (see picked_language)."""
+    ann = labeller.annotations.get(str(term))
+    return picked_language(ann["comment"], labeller.lang) if ann and ann["comment"] else None
+
+
 def label_language(labeller: Labeller, term) -> str | None:
     """The language of the label Labeller.label picks for ``term`` when it is not the page's
-    (an English name on a German page gets lang="en"); None when it is the page's or unknown."""
+    (an English name on a German page gets lang="en", an untagged one lang=""); None when it is
+    the page's own or the term has no label (its prefixed name is shown)."""
     ann = labeller.annotations.get(str(term))
     if not ann or not ann["label"]:
         return None
     for candidate in (labeller.lang, "en", "", "de"):
         if candidate in ann["label"]:
-            return None if candidate in (labeller.lang, "") else candidate
+            # an untagged label is in no known language: lang="" says so (HTML §3.2.6.2)
+            return None if candidate == labeller.lang else candidate
     return None
 
 
@@ -155,7 +189,10 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
     types, props, identities = [], OrderedDict(), []
     for p, o in outgoing:
         if str(p) == RDF_TYPE:
-            types.append(value_view(o, labeller))
+            view = value_view(o, labeller)
+            # org:Organization and schema:Organization are both "Organisation": name it once
+            if all(t.get("label") != view.get("label") for t in types):
+                types.append(view)
             continue
         if str(p) == OWL_SAMEAS and isinstance(o, URIRef) and not m.is_ours(o):
             identities.append(_identity(o))
@@ -184,12 +221,16 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
 
     label = labeller.label(iri)
     descriptions = _descriptions(outgoing, lang)
+    description_lang = picked_language(_description_texts(outgoing), lang)
 
     ctx = {
         "iri": iri,
         "kind": kind,
         "label": label,
         "description": descriptions,
+        "description_lang": description_lang,
+        "label_lang": label_language(labeller, iri),
+        "comment_lang": comment_language(labeller, iri),
         # rdfs:comment on instances is often an editor's note; it leads the page only where it is
         # the point (a disagreement explains itself in its comment)
         "comment": labeller.comment(iri) if kind in ("disagreement", "claim", "") else None,
@@ -205,6 +246,7 @@ def resource_context(q: Queries, iri: str, lang: str) -> dict:
         "fold_after": FOLD_AFTER,
         "disagreements": [{"iri": str(d["iri"]), "href": iris.page_url(d["iri"]),
                            "label": labeller.label(d["iri"]), "comment": labeller.comment(d["iri"]),
+                           "comment_lang": comment_language(labeller, d["iri"]),
                            "claims": [_claim_view(r, labeller) for r in d["claims"]]}
                           for d in disagreements],
         "timeline": timeline.entries(timeline_rows, iri, labeller, lang),
@@ -291,13 +333,18 @@ def _count_chart(claims: list[dict], labeller: Labeller, lang: str) -> dict | No
             "undated": undated, "title": i18n.translate("Member count over time", lang), "desc": desc}
 
 
-def _descriptions(outgoing, lang: str) -> str | None:
-    """The description (dcterms:description, schema:description) in the reader's language."""
+def _description_texts(outgoing) -> dict:
+    """``{lang: text}`` of the descriptions (dcterms:description, schema:description)."""
     by_lang = {}
     for p, o in outgoing:
         if str(p) in ("http://purl.org/dc/terms/description", f"{SCHEMA}description") and isinstance(o, Literal):
             by_lang.setdefault(o.language or "", str(o))
-    return pick(by_lang, lang)
+    return by_lang
+
+
+def _descriptions(outgoing, lang: str) -> str | None:
+    """The description (dcterms:description, schema:description) in the reader's language."""
+    return pick(_description_texts(outgoing), lang)
 
 
 def _incoming_page_url(prop, page_no: int) -> str:
@@ -383,6 +430,9 @@ def _resource_map(q: Queries, iri: str, kind: str, outgoing, members, labeller: 
         title = i18n.translate("Location", lang)
     if not points:
         return None
+    if any(not labeller.has_label(p["iri"]) for p in points):
+        # places found for the map (event venues, places in a country) were not on the page yet
+        labeller = labeller_for(q, [URIRef(iri), *[p["iri"] for p in points]], lang)
     view = map_view(points, labeller, title, own=iri)
     if kind == "network":
         located = len({p["iri"] for p in points})

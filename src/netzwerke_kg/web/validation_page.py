@@ -20,6 +20,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
 from netzwerke_kg.web import i18n, iris
+from netzwerke_kg.web.resource_page import label_language
 
 #: severities in the order of urgency, with the ?severity= value that selects each
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -80,7 +81,7 @@ def report_context(graph: Graph, lang: str, labeller_for, q, settings, manifest:
         value = graph.value(reports[0], SH.conforms)
         conforms = bool(value.toPython()) if isinstance(value, Literal) else None
     counts = {s: 0 for s in SEVERITIES}
-    groups: dict = defaultdict(lambda: {"focus": {}, "paths": set()})
+    groups: dict = defaultdict(lambda: {"focus": {}, "paths": set(), "lang": ""})
     foci = set()
     for result in graph.subjects(RDF.type, SH.ValidationResult):
         level = graph.value(result, SH.resultSeverity)
@@ -89,9 +90,12 @@ def report_context(graph: Graph, lang: str, labeller_for, q, settings, manifest:
         messages = list(graph.objects(result, SH.resultMessage))
         mine = [m for m in messages if getattr(m, "language", None) == lang]
         english = [m for m in messages if getattr(m, "language", None) in ("en", None)]
-        message = str(sorted(mine or english or messages, key=str)[0]) if messages else ""
+        chosen_message = sorted(mine or english or messages, key=str)[0] if messages else None
+        message = str(chosen_message) if chosen_message is not None else ""
+        message_lang = getattr(chosen_message, "language", None) or ""
         focus = graph.value(result, SH.focusNode)
         group = groups[(level, message)]
+        group["lang"] = message_lang
         if focus is not None:
             group["focus"][focus] = graph.value(result, SH.value)
             foci.add(focus)
@@ -110,10 +114,12 @@ def report_context(graph: Graph, lang: str, labeller_for, q, settings, manifest:
             located = where.get(str(focus))
             resources.append({
                 "label": labeller.label(focus), "href": iris.url_for_iri(str(focus)), "iri": str(focus),
+                "label_lang": label_language(labeller, focus),
                 "where": f"{located[0]}:{located[1]}" if located else None,
                 "value": None if value is None else str(value)})
         resources.sort(key=lambda r: (r["where"] is None, r["where"] or "", r["label"].casefold()))
         views.append({"severity": level, "severity_text": i18n.translate(level, lang), "message": message,
+                      "message_lang": group["lang"],
                       "count": len(resources), "resources": resources,
                       "properties": sorted(labeller.label(p) for p in group["paths"])})
     views.sort(key=lambda g: (SEVERITIES.index(g["severity"]) if g["severity"] in SEVERITIES else 9,
