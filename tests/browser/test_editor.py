@@ -32,6 +32,11 @@ def _editor_data(tab) -> dict:
     return json.loads(tab.page.locator("#editor-data").text_content())
 
 
+def _full_query(page) -> str:
+    """The query as it runs: the folded PREFIX lines plus what the editor shows."""
+    return page.evaluate("() => window.nkgEditor.fullQuery()")
+
+
 def _query_param(url: str) -> str | None:
     """The ``query`` parameter of a URL."""
     values = parse_qs(urlsplit(url).query).get("query")
@@ -50,19 +55,25 @@ def test_editor_highlights_runs_an_example_and_links_to_local_pages(editor_tab, 
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
 
     # Highlighting: the overlay holds token spans and exactly the textarea's text.
-    for kind in ("keyword", "pname", "iri", "variable"):
+    for kind in ("keyword", "pname", "variable"):
         assert page.locator(f"#query-highlight .tok-{kind}").count() > 0, f"no .tok-{kind}"
+    # the folded PREFIX lines (with their IRIs) unfold on request and fold again
+    page.click("#prefix-toggle")
+    assert page.locator("#query-highlight .tok-iri").count() > 0
+    page.click("#prefix-toggle")
+    assert page.locator("#query-highlight .tok-iri").count() == 0
     text = page.locator("#query").input_value()
     painted = page.locator("#query-highlight").text_content()
     assert painted.rstrip(" ") == text
-    assert "PREFIX nkg:" in text
+    # the dataset's PREFIX lines are folded away from the editor surface, but run with the query
+    assert "PREFIX nkg:" not in text and "PREFIX nkg:" in _full_query(page)
     tab.shot("opened")
 
     # The gallery: pick the members of a network; the query lands in the editor.
     data = _editor_data(tab)
     example = next(e for e in data["examples"] if e["id"].startswith("01-"))
     page.click(f'.example-link[data-example="{example["id"]}"]')
-    assert page.locator("#query").input_value() == example["query"]
+    assert _full_query(page) == example["query"]
     assert page.locator("#query-highlight .tok-variable").count() > 0
 
     page.click("#run-button")
@@ -122,7 +133,7 @@ def test_shareable_url_restores_and_runs_the_query(editor_tab, live_url):
     assert page.url == shared
     page.goto("about:blank")
     page.goto(shared, wait_until="networkidle")
-    assert page.locator("#query").input_value() == construct["query"]
+    assert _full_query(page) == construct["query"]
     assert page.locator("#format").input_value() == "jsonld"
     page.wait_for_selector(".graph-result a")
     assert page.locator(".graph-result a.local").count() >= 1

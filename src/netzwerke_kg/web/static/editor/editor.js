@@ -200,8 +200,9 @@
       if (/^\s*(PREFIX|BASE)\b/i.test(lines[i])) seen++;
       i++;
     }
-    if (seen < 2) return ["", text];
-    return [lines.slice(0, i).join("\n").replace(/\s+$/, "") + "\n", lines.slice(i).join("\n")];
+    if (seen < 2 || i === lines.length) return ["", text];
+    // exactly the text: folded + shown === the query, blank lines included
+    return [lines.slice(0, i).join("\n") + "\n", lines.slice(i).join("\n")];
   }
 
   /** The query as it runs: the folded PREFIX lines, then what the textarea shows. */
@@ -861,7 +862,6 @@
     if (!completionList) return;
     completionList.hidden = true;
     completionList.replaceChildren();
-    textarea.setAttribute("aria-expanded", "false");
     textarea.removeAttribute("aria-activedescendant");
   }
 
@@ -882,7 +882,6 @@
     });
     completionList.replaceChildren(frag);
     completionList.hidden = false;
-    textarea.setAttribute("aria-expanded", "true");
   }
 
   function highlightOption(i) {
@@ -913,7 +912,6 @@
   if (completionList) {
     textarea.setAttribute("aria-autocomplete", "list");
     textarea.setAttribute("aria-controls", "completions");
-    textarea.setAttribute("aria-expanded", "false");
     textarea.addEventListener("focus", loadCompletions);
     textarea.addEventListener("input", scheduleComplete);
     textarea.addEventListener("blur", function () { window.setTimeout(closeCompletions, 150); });
