@@ -181,8 +181,10 @@ def _truncate(text: str, most: int = LABEL_CHARS) -> str:
     return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
-def _span(start: str | None, end: str | None) -> str:
-    """'1991 – 1995', '1991 –', '– 2022' for a tooltip."""
+def _span(start: str | None, end: str | None, lang: str = "en") -> str:
+    """'1991 – 1995', '1991 –', '– 2022' for a tooltip, dates in the reader's form."""
+    start = i18n.format_date(start, lang) if start else start
+    end = i18n.format_date(end, lang) if end else end
     if start and end:
         return start if start == end else f"{start} – {end}"
     return f"{start} –" if start else f"– {end}"
@@ -257,7 +259,7 @@ def chart(rows: list[dict], subject: str, labeller: Labeller, lang: str,
                 row_ends.append(px)
             row_ends[row] = px
             placed.append(dict(p, x=px, y=y + 10 + row * MARK_ROW_H, shape=_SHAPES[kind],
-                               tooltip=f"{p['label']}: {_span(p['date'], p['end'])}"
+                               tooltip=f"{p['label']}: {_span(p['date'], p['end'], lang)}"
                                        + (f" ({p['word']})" if p["word"] else "")))
         height = 6 + len(row_ends) * MARK_ROW_H
         lanes.append({"kind": kind, "name": _say(kind, lang), "y": y, "label_y": y + 14,
@@ -274,7 +276,7 @@ def chart(rows: list[dict], subject: str, labeller: Labeller, lang: str,
                              x=bx0, width=max(round(bx1 - bx0, 1), 3.0), x_end=bx1,
                              open_start=b["start"] is None, open_end=b["end"] is None,
                              short_label=_truncate(b["label"]),
-                             tooltip=f"{b['label']}: {_span(b['start'], b['end'])} ({membership_word})"))
+                             tooltip=f"{b['label']}: {_span(b['start'], b['end'], lang)} ({membership_word})"))
         y += ROW_H
     height = y + 8
     ticks = [{"year": t, "x": x(str(t), x0)} for t in range(first, last + 1, step)]

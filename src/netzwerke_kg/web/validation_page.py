@@ -24,6 +24,8 @@ from netzwerke_kg.web.resource_page import label_language
 
 #: severities in the order of urgency, with the ?severity= value that selects each
 SEVERITIES = ("Violation", "Warning", "Info")
+#: what the filter buttons say
+_PLURAL = {"Violation": "Violations", "Warning": "Warnings", "Info": "Notes"}
 _PREFIX = re.compile(r"^\s*@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*)")
 
@@ -132,7 +134,7 @@ def report_context(graph: Graph, lang: str, labeller_for, q, settings, manifest:
         "infos": counts.get("Info", 0),
         "groups": views,
         "severity": chosen,
-        "filters": [(s.lower(), i18n.translate(s, lang), counts.get(s, 0)) for s in SEVERITIES],
+        "filters": [(s.lower(), i18n.translate(_PLURAL[s], lang), counts.get(s, 0)) for s in SEVERITIES],
     }
 
 
