@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, Response, jsonify, render_template, request
 from rdflib import URIRef
 
-from netzwerke_kg.queries import Labeller, Queries, completion_terms, count_of_class, pick
+from netzwerke_kg.queries import Labeller, Queries, completion_terms, count_of_class, pick, retrieval_dates
 from netzwerke_kg.web import i18n, iris
 from netzwerke_kg.web.dumps import load_manifest
 from netzwerke_kg.web.resource_page import approximate, labeller_for, map_view, value_view
@@ -39,16 +39,16 @@ def home():
     figures = q.figures()
     manifest = load_manifest()
     labeller = labeller_for(q, [n["iri"] for n in networks] + [c["iri"] for c in cities], lang)
-    stated = q.stated_member_counts()
     network_views = []
     for n in networks:
-        claim = stated.get(n["iri"])
+        claim, read_on = _latest_stated_count(q, n["iri"])
         members = _current_and_former(q.members(str(n["iri"])))
         network_views.append({
             "link": value_view(n["iri"], labeller), "members": n["members"], **members,
             "stated": None if claim is None else {
                 "value": str(claim["value"]),
-                "date": str(claim["date"]) if claim.get("date") is not None else None,
+                "date": str(claim["date"]) if claim.get("date") is not None and read_on is None else None,
+                "read_on": read_on,
                 "approximate": approximate(claim),
                 "href": iris.page_url(claim["claim"])}})
     city_points = [c for c in cities if (iris.mapper().kind_slug(str(c["iri"])) or ("", ""))[0] == "city"]
@@ -63,6 +63,24 @@ def home():
                              map=map_ctx, figures=figures, manifest=manifest, city_count=city_count)
     response.vary.add("Accept-Language")
     return response
+
+
+def _latest_stated_count(q: Queries, network) -> tuple[dict | None, str | None]:
+    """The network's latest member count that carries a date of its own, else the latest undated
+    one (dated only by the day its source was read), with that reading day; (None, None) if none."""
+    counts = [c for c in q.claims(str(network)) if str(c.get("property", "")).endswith("#memberCount")]
+    read_on = retrieval_dates(q, [c["source"] for c in counts if c.get("source") is not None])
+    dated, undated = [], []
+    for c in counts:
+        day = read_on.get(c.get("source"))
+        own = c.get("date") is not None and str(c["date"]) != day
+        (dated if own else undated).append((str(c.get("date") or ""), c, day))
+    if dated:
+        return max(dated, key=lambda t: t[0])[1], None
+    if undated:
+        _, claim, day = max(undated, key=lambda t: t[0])
+        return claim, day
+    return None, None
 
 
 def _current_and_former(members: list[dict]) -> dict:
