@@ -83,7 +83,8 @@ def value_view(value, labeller: Labeller) -> dict:
 
 def picked_language(by_lang: dict, lang: str) -> str | None:
     """The language queries.pick takes from ``by_lang`` when it is not ``lang`` ('' for an untagged
-    text), so the page can say lang="en" around it; None when it is the page's own."""
+    text: lang="" says "unknown", HTML §3.2.6.2), so the page can mark it; None when it is the
+    page's own."""
     for candidate in (lang, "en", "", "de"):
         if candidate in by_lang:
             return None if candidate == lang else candidate
@@ -101,13 +102,7 @@ def label_language(labeller: Labeller, term) -> str | None:
     (an English name on a German page gets lang="en", an untagged one lang=""); None when it is
     the page's own or the term has no label (its prefixed name is shown)."""
     ann = labeller.annotations.get(str(term))
-    if not ann or not ann["label"]:
-        return None
-    for candidate in (labeller.lang, "en", "", "de"):
-        if candidate in ann["label"]:
-            # an untagged label is in no known language: lang="" says so (HTML §3.2.6.2)
-            return None if candidate == labeller.lang else candidate
-    return None
+    return picked_language(ann["label"], labeller.lang) if ann and ann["label"] else None
 
 
 _NUMERIC = ("integer", "decimal", "double", "float", "long", "int", "short", "nonNegativeInteger",
@@ -393,13 +388,8 @@ def approximate(claim: dict) -> bool:
 
 def _claim_view(r: dict, labeller: Labeller) -> dict:
     """One row of a claims table: claim, property, value, approximate, date, source."""
-    claim = value_view(r["claim"], labeller)
-    if not labeller.has_label(r["claim"]) and r.get("property") is not None and r.get("value") is not None:
-        # an unlabelled claim is named by what it states ("member count: 83"), not by its IRI
-        value = value_view(r["value"], labeller)
-        shown = value.get("display") or value.get("label") or value.get("text")
-        claim = dict(claim, label=f"{labeller.label(r['property'])}: {shown}", label_lang=None)
-    return {"claim": claim,
+    # an unlabelled claim is named by what it states ("member count: 83", see labeller_for)
+    return {"claim": value_view(r["claim"], labeller),
             "subject": value_view(r["subject"], labeller) if r.get("subject") is not None else None,
             "property": value_view(r["property"], labeller) if r.get("property") is not None else None,
             "value": value_view(r["value"], labeller) if r.get("value") is not None else None,

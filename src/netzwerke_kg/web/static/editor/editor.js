@@ -208,8 +208,10 @@
   /** The query as it runs: the folded PREFIX lines, then what the textarea shows. */
   function fullQuery() { return prologue + textarea.value; }
 
+  /** How many lines are folded away (to map the parser's line numbers onto the editor's). */
   function prologueLines() { return prologue ? prologue.split("\n").length - 1 : 0; }
 
+  /** The fold button says how many PREFIX lines are folded, or offers to fold them again. */
   function showPrologueState() {
     if (!prefixToggle) return;
     var n = (prologue.match(/^\s*(PREFIX|BASE)\b/gim) || []).length;
@@ -418,6 +420,7 @@
 
   var errorMarker = null;
 
+  /** Remove the mark of the last syntax error. */
   function clearErrorLine() {
     if (errorMarker) errorMarker.remove();
     errorMarker = null;
@@ -626,6 +629,7 @@
   }
 
   var SVGNS = "http://www.w3.org/2000/svg";
+  /** An SVG element with attributes and optional text. */
   function svgEl(name, attrs, text) {
     var el = document.createElementNS(SVGNS, name);
     Object.keys(attrs || {}).forEach(function (k) { el.setAttribute(k, attrs[k]); });
@@ -816,6 +820,7 @@
   var offered = [];
   var active = -1;
 
+  /** Fetch the completion list once (it belongs to the release; the browser caches it). */
   function loadCompletions() {
     if (completionData || !DATA.completions) return;
     completionData = window.fetch(DATA.completions).then(function (r) { return r.json(); })
@@ -823,6 +828,7 @@
       .catch(function () { completionData = { prefixes: DATA.prefixes, terms: [] }; });
   }
 
+  /** A term's label in the page language, else English, untagged, German. */
   function labelOf(term) {
     return term.labels[LANG] || term.labels.en || term.labels[""] || term.labels.de || "";
   }
@@ -856,6 +862,7 @@
     return [];
   }
 
+  /** Hide the suggestion list. */
   function closeCompletions() {
     offered = [];
     active = -1;
@@ -865,6 +872,7 @@
     textarea.removeAttribute("aria-activedescendant");
   }
 
+  /** Show the suggestions for the text before the caret (or hide the list when there are none). */
   function showCompletions() {
     if (!completionList) return;
     offered = suggestions();
@@ -884,6 +892,7 @@
     completionList.hidden = false;
   }
 
+  /** Move the active suggestion (announced through aria-activedescendant). */
   function highlightOption(i) {
     active = (i + offered.length) % offered.length;
     completionList.querySelectorAll("li").forEach(function (li, j) {
@@ -892,6 +901,7 @@
     textarea.setAttribute("aria-activedescendant", "completion-" + active);
   }
 
+  /** Replace the typed word with suggestion i. */
   function accept(i) {
     var o = offered[i];
     if (!o) return;
@@ -904,6 +914,7 @@
   }
 
   var completeTimer = null;
+  /** Suggest shortly after typing stops. */
   function scheduleComplete() {
     window.clearTimeout(completeTimer);
     completeTimer = window.setTimeout(showCompletions, 120);
@@ -984,6 +995,7 @@
   }
   document.documentElement.classList.add("editor-js");
   if (datatypeToggle) {
+    // the datatype toggle: hidden by default (values read as values), shown on request
     var syncDatatypes = function () { results.classList.toggle("hide-datatypes", !datatypeToggle.checked); };
     datatypeToggle.addEventListener("change", syncDatatypes);
     syncDatatypes();
