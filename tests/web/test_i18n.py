@@ -196,11 +196,15 @@ def test_the_detector_finds_english(client):
 
 
 def test_language_choice_sticks_across_pages(app):
-    """?lang=de sets a cookie; the next pages without ?lang are German even for an English browser,
-    their links carry lang=de, and they vary by Cookie."""
+    """The de/en switch sets a cookie and returns to the page; the next pages without ?lang are
+    German even for an English browser, their links carry lang=de, and they vary by Cookie."""
     client = app.test_client()  # its own cookie jar
-    first = client.get("/?lang=de", headers={"Accept": "text/html", "Accept-Language": "en"})
-    assert "lang=de" in first.headers.get("Set-Cookie", "")
+    home = parse_html(client.get("/", headers={"Accept": "text/html", "Accept-Language": "en"}).get_data(as_text=True))
+    switch = next(a.attrs["href"] for a in home.find_all("a") if a.attrs.get("hreflang") == "de")
+    first = client.get(switch, headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert first.status_code == 303 and "lang=de" in first.headers.get("Set-Cookie", "")
+    assert urlsplit(first.headers["Location"]).path == "/"
+    assert first.headers["Cache-Control"] == "no-store"
     for path in ("/sparql", "/downloads", "/page/city/rostock"):
         r = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
         assert r.headers["Content-Language"] == "de", path
@@ -213,9 +217,20 @@ def test_language_choice_sticks_across_pages(app):
                and "hreflang" not in a.attrs and "format" not in parse_qs(urlsplit(a.attrs["href"]).query)]
         assert nav and all(parse_qs(urlsplit(h).query).get("lang") == ["de"] for h in nav), path
     # switching back is remembered too
-    client.get("/?lang=en", headers={"Accept": "text/html"})
+    client.get("/language?lang=en&next=/", headers={"Accept": "text/html"})
     r = client.get("/sparql", headers={"Accept": "text/html", "Accept-Language": "de"})
     assert r.headers["Content-Language"] == "en"
+
+
+def test_the_switch_returns_only_to_our_own_pages(client):
+    """/language redirects to a path of this site only (no open redirect); a bad language is a 400."""
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"):
+        r = client.get("/language", query_string={"lang": "de", "next": target})
+        assert r.status_code == 303 and urlsplit(r.headers["Location"]).netloc in ("", "localhost"), target
+        assert urlsplit(r.headers["Location"]).path == "/", target
+    assert client.get("/language?lang=fr&next=/").status_code == 400
+    # a plain page never sets a cookie: each URL stays one cacheable answer
+    assert "Set-Cookie" not in client.get("/?lang=de", headers={"Accept": "text/html"}).headers
 
 
 def test_every_page_and_error_names_its_language(client):

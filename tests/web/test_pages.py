@@ -40,12 +40,16 @@ def test_language_from_accept_language_and_switch(tiny_client):
     assert en.find_all("h1")[0].text() == "Gdańsk"
     switch = {a.attrs["hreflang"]: a.attrs["href"] for a in en.find_all("a") if "hreflang" in a.attrs
               and a.parent is not None and "lang-switch" in (a.parent.parent.attrs.get("class") or "")}
-    assert urlsplit(switch["de"]).path == "/page/city/gdansk"
-    assert parse_qs(urlsplit(switch["de"]).query) == {"lang": ["de"]}
+    # the switch goes through /language (which keeps the choice in a cookie) back to this page
+    assert urlsplit(switch["de"]).path == "/language"
+    back = parse_qs(urlsplit(switch["de"]).query)
+    assert back["lang"] == ["de"] and urlsplit(back["next"][0]).path == "/page/city/gdansk"
+    assert parse_qs(urlsplit(back["next"][0]).query) == {"lang": ["de"]}
     # the switch keeps other arguments (here: the page of an incoming group)
     paged = page(tiny_client, "/page/network/evil-network?incoming=x&page=2&lang=en")
     de_link = [a for a in paged.find_all("a", hreflang="de")][0].attrs["href"]
-    assert parse_qs(urlsplit(de_link).query) == {"incoming": ["x"], "page": ["2"], "lang": ["de"]}
+    target = parse_qs(urlsplit(de_link).query)["next"][0]
+    assert parse_qs(urlsplit(target).query) == {"incoming": ["x"], "page": ["2"], "lang": ["de"]}
     # links on a page chosen with ?lang= keep the language
     hrefs = [a.attrs["href"] for a in paged.find_all("a", class_="city-link")]
     assert hrefs and all("lang=en" in h for h in hrefs)

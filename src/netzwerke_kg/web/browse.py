@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from rdflib import URIRef
 
 from netzwerke_kg.queries import Labeller, Queries, completion_terms, count_of_class, pick, retrieval_dates
@@ -91,6 +91,21 @@ def _current_and_former(members: list[dict]) -> dict:
         ended = r.get("end") is not None and str(r["end"])[:10] <= today
         (former if ended else current).add(r["member"])
     return {"current": len(current), "former": len(former - current)}
+
+
+@bp.get("/language")
+def language():
+    """The de/en switch: remember the choice in a cookie, then 303 back to the page (``next``, a
+    path of this site only: no open redirect). Pages themselves never set cookies, so every page
+    answer stays one cacheable variant (caching.py keys on URL, Accept-Language and the cookie)."""
+    lang = request.args.get("lang")
+    if lang not in i18n.LANGUAGES:
+        abort(400, description=f"Unknown language {lang!r}: use one of {', '.join(i18n.LANGUAGES)}.")
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        target = "/"  # only our own pages: never a redirect to another site
+    response = redirect(iris.site_url(target), code=303)  # next is a path below the script root
+    return i18n.remember(response, lang)
 
 
 @bp.get("/sparql/completions.json")

@@ -7,10 +7,10 @@
   and tests/web/test_i18n.py fails on it.
 - **Vocabulary labels** are data: web/labels/vocabulary.ttl (STYLE.md #16), read by
   ``vocab_annotation`` and ``inverse_label``.
-- **Language choice** (RFC 9110 §12.5.4 Accept-Language; §8.5 Content-Language): ``?lang=`` wins
-  and is remembered in a cookie; then the cookie; then Accept-Language; else English. Every HTML
-  response names its language; links carry an explicit choice (``site_url`` in templates,
-  ``iris.page_url``).
+- **Language choice** (RFC 9110 §12.5.4 Accept-Language; §8.5 Content-Language): ``?lang=`` wins;
+  then the cookie the de/en switch sets (``/language``, browse.py); then Accept-Language; else
+  English. Every HTML response names its language; links carry an explicit choice (``local_url``
+  in templates, ``iris.page_url``).
 - **Dates and numbers** in the reader's locale through Babel (CLDR data): ``20. September 1991``,
   ``5.490``; ISO forms stay in ``datetime`` attributes.
 """
@@ -21,6 +21,7 @@ import datetime as _dt
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from urllib.parse import urlencode
 from pathlib import Path
 
 from babel.dates import format_date as _babel_date
@@ -367,7 +368,7 @@ def name_language(response):
 
 
 def remember_language(response):
-    """Every response names its language; an explicit ?lang= is kept in a cookie for the next page.
+    """Every response names its language (the cookie is set by the switch, browse.language).
 
     HTML says the page language; plain-text and JSON error messages are English ('en'); files and
     RDF/query results (multilingual data) are left unnamed. A response whose language came from the
@@ -383,10 +384,14 @@ def remember_language(response):
     elif response.status_code >= 400 and mimetype in ("text/plain", "application/json",
                                                       "application/problem+json"):
         response.headers.setdefault("Content-Language", "en")
-    lang = request.args.get("lang")
-    if lang in LANGUAGES and lang != request.cookies.get(COOKIE) and mimetype == "text/html":
-        response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax",
-                            secure=request.is_secure, httponly=True)
+    return response
+
+
+def remember(response, lang: str):
+    """Keep ``lang`` in the cookie (a year; Lax; never cached: the answer is the reader's own)."""
+    response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                        secure=request.is_secure, httponly=True)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -416,10 +421,12 @@ def translate(text: str, lang: str | None = None, **fields) -> str:
 
 
 def switch_url(lang: str) -> str:
-    """This page's URL in another language (the de/en switch keeps the page and its arguments)."""
+    """The de/en switch: through /language (which keeps the choice in a cookie) back to this page
+    in the other language, its arguments kept."""
     args = {k: v for k, v in request.args.items() if k != "lang"}
     args["lang"] = lang
-    return site_url(request.path, **args)
+    page = request.path + "?" + urlencode(args)
+    return site_url("/language", lang=lang, next=page)
 
 
 def context() -> dict:
