@@ -266,7 +266,7 @@ def test_a_query_cannot_break_out_of_the_json_block(app, query):
     assert data["query"] == query
     assert data == json.loads(json.dumps(ctx["editor"]))
     # No script other than our JSON block and our one script file came out of the page.
-    assert set(page.scripts) == {"editor-data", "/static/editor/editor.js", "/static/js/site.js"}
+    assert set(page.scripts) == {"editor-data", "/static/editor/editor.js"}
     # The textarea shows the query autoescaped.
     textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1)
     import html as html_module
