@@ -123,7 +123,7 @@ def catalog_phrases() -> dict[str, str]:
             message = message[0] if isinstance(message, tuple) else message
             if isinstance(message, str):
                 found.setdefault(message, f"{template.name}:{lineno}")
-    for module in sorted(WEB.glob("*.py")):
+    for module in sorted(WEB.rglob("*.py")):  # web/ and its packages (lists/)
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             name = getattr(getattr(node, "func", None), "attr", None) or getattr(getattr(node, "func", None), "id", None)
             if isinstance(node, ast.Call) and name == "translate" and node.args:
