@@ -71,6 +71,8 @@ _HEADERS = {
 
 #: the environ key under which RequestGuard leaves a refusal (status, message) for the app to send
 REFUSAL = "netzwerke_kg.refusal"
+#: bytes of a refused chunked body read and dropped before answering 413 (beyond them: reset)
+DRAIN_BYTES = 4_000_000
 #: URL schemes that may become links (everything else in the data is shown as text)
 WEB_SCHEMES = ("http", "https")
 
@@ -185,9 +187,23 @@ class RequestGuard:
             if size > limit:
                 environ[REFUSAL] = (413, f"The request is larger than this endpoint accepts ({limit} bytes).")
                 body = b""
+                _drain(stream, DRAIN_BYTES)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+
+def _drain(stream, most: int) -> None:
+    """Read and drop up to ``most`` bytes of a refused body, so the client is still reading when
+    the 413 arrives (closing on unread data makes TCP reset the connection before the answer)."""
+    try:
+        while most > 0:
+            chunk = stream.read(min(65536, most))
+            if not chunk:
+                return
+            most -= len(chunk)
+    except (OSError, ValueError, _ParseException):
+        return
 
 
 def _is_chunked(environ) -> bool:
