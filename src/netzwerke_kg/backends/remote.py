@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import (
+    AnswerTooLargeError,
     Backend,
     BackendUnavailableError,
     QuerySyntaxError,
@@ -213,9 +214,9 @@ class RemoteBackend(QueryRunner, Backend):
                 "Try again later; this server reconnects by itself."
             ) from None
         if cap and len(body) > cap:
-            raise RemoteEndpointError(
+            raise AnswerTooLargeError(
                 f"The endpoint {self.endpoint} sent an answer larger than {cap} bytes "
-                "(the answer size limit of this endpoint); narrow the query down.")
+                "(the answer size limit of this endpoint); narrow the query down (LIMIT).")
         return media, body
 
     def ping(self) -> dict:

@@ -17,7 +17,9 @@
   trusted proxy (``trust_proxy``) without ``allowed_hosts`` the proxy's forwarded host is believed.
 - Request bodies sent with ``Transfer-Encoding: chunked`` (RFC 9112 §7.1) carry no length: they are
   read here, at most ``max_request_bytes`` + 1 bytes, before the app sees them, so a longer one is
-  refused with 413 (never cut and executed) and a malformed one with 400.
+  refused with 413 (never cut and executed) and a malformed one with 400. A body over the cap is
+  read and dropped up to ``DRAIN_BYTES`` more, so a client still sending it reads the 413 rather
+  than a reset connection (RFC 9112 §9.6 on closing with unread input).
 - Only ``http:`` and ``https:`` IRIs become links (the ``web_link`` template test): an IRI in the
   data such as ``javascript:…`` is shown as text, never as a clickable ``href``.
 """
@@ -130,7 +132,25 @@ class RequestGuard:
         self.guard_host(environ)
         if _is_chunked(environ):
             self.buffer_chunked(environ)
+        else:
+            self.refuse_oversized(environ)
         return self.app(environ, start_response)
+
+    def refuse_oversized(self, environ) -> None:
+        """A Content-Length over the cap: 413, after reading (and dropping) a bounded part of the
+        body, so a client that is still sending sees the answer instead of a reset connection."""
+        limit = self.settings.max_request_bytes
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return  # werkzeug treats an unreadable length as none; nothing is read then
+        if length <= limit:
+            return
+        environ[REFUSAL] = (413, f"The request is larger than this endpoint accepts ({limit} bytes).")
+        if length <= limit + DRAIN_BYTES:
+            _drain(environ["wsgi.input"], length)
+        environ["wsgi.input"] = io.BytesIO(b"")
+        environ["CONTENT_LENGTH"] = "0"
 
     def host_allowed(self, host: str) -> bool:
         """True for an allowed host name (any port), a loopback name or address, or the base's host."""
