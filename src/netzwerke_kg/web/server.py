@@ -74,6 +74,8 @@ def _url_host(host: str) -> str:
 
 #: bytes of the request line on top of max_request_bytes: method, path, the other parameters, version
 REQUEST_LINE_SLACK = 8192
+#: seconds a client has to send a request's headers (and an idle keep-alive connection is kept)
+HEADER_SECONDS = 5
 #: open connections one gunicorn worker process holds at most (gevent: one greenlet each)
 WORKER_CONNECTIONS = 1000
 
@@ -95,7 +97,11 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
         "limit_request_line": settings.max_request_bytes + REQUEST_LINE_SLACK,
         # Longer than the query timeout, so our 503 arrives before gunicorn kills a worker.
         "timeout": int(settings.query_timeout) + 30,
-        "keepalive": 5,
+        # gunicorn's async workers give a request's headers this long to arrive (base_async runs
+        # the parser under gevent.Timeout(keepalive)): a client that has not finished its headers
+        # by then is disconnected, so a slow client holds its socket for seconds, not for ever.
+        # It is also how long an idle keep-alive connection is kept.
+        "keepalive": HEADER_SECONDS,
         # The app (and the release's store) is built once in the master, then forked:
         # every web worker and every query worker shares the store copy-on-write.
         "preload_app": True,
