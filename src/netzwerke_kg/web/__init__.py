@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     if settings.trust_proxy:
         # Honour X-Forwarded-For/Proto/Host/Prefix only when told a trusted proxy is in front;
         # outermost, so the response cache keys on the host and scheme the client used.
-        # security.py\'s Host check (inside it) then sees the forwarded host.
+        # security.py's Host check (inside it) then sees the forwarded host.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
