@@ -73,7 +73,7 @@ _HEADERS = {
 
 #: the environ key under which RequestGuard leaves a refusal (status, message) for the app to send
 REFUSAL = "netzwerke_kg.refusal"
-#: bytes of a refused chunked body read and dropped before answering 413 (beyond them: reset)
+#: bytes of a refused (too large) body read and dropped before answering 413 (beyond them: reset)
 DRAIN_BYTES = 4_000_000
 #: URL schemes that may become links (everything else in the data is shown as text)
 WEB_SCHEMES = ("http", "https")
@@ -105,7 +105,7 @@ def is_web_link(url) -> bool:
 
 
 def send_refusal() -> Response | None:
-    """Answer the refusal RequestGuard recorded (a malformed or oversized chunked body)."""
+    """Answer the refusal RequestGuard recorded (a malformed chunked body, or one over the cap)."""
     refusal = request.environ.get(REFUSAL)
     if refusal is None:
         return None
@@ -116,7 +116,8 @@ def send_refusal() -> Response | None:
 
 
 class RequestGuard:
-    """WSGI middleware run before Flask: believe only allowed Host headers; bound chunked bodies."""
+    """WSGI middleware run before Flask (and its response cache): believe only allowed Host
+    headers; bound request bodies, chunked ones included."""
 
     def __init__(self, app, settings: Settings):
         """Wrap ``app``; the allowed hosts and the canonical base come from ``settings``."""

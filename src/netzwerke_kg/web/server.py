@@ -1,8 +1,14 @@
 """``netzwerke-kg serve``: build dist/ when needed, then run the app under gunicorn (or Flask's debug server).
 
 gunicorn is driven through its documented custom-application API
-(https://docs.gunicorn.org/en/stable/custom.html, ``gunicorn.app.base.BaseApplication``): each
-worker calls the app factory, so each builds its own backend (and its own query workers).
+(https://docs.gunicorn.org/en/stable/custom.html, ``gunicorn.app.base.BaseApplication``): the app
+is built once in the master (``preload_app``) and forked; each web worker then starts its own query
+workers (``post_fork``). Web workers are gevent workers (``GeventWorker`` below): a connection
+costs a greenlet, so slow clients cost sockets, not threads. gevent's monkey-patching happens in
+each worker before it serves (gunicorn's ``GeventWorker.patch``), after the app was built; the
+query pool (threading.Condition, select, pipes) works under it: waiting for a free query worker
+or for an answer yields to other connections (tests/security/test_slow_clients.py,
+tests/test_live_server.py).
 """
 
 from __future__ import annotations
