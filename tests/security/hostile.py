@@ -109,7 +109,9 @@ def violations(answer: Answer) -> list[str]:
         problems.append("no nosniff")
     if answer.status >= 400 and answer.headers.get("content-type", "").startswith("application/json"):
         try:
-            message = json.loads(answer.body).get("message")
+            body = json.loads(answer.body)
+            # errors carry "message"; /health's status document (503 when no worker is free) "detail"
+            message = body.get("message") or body.get("detail")
         except (ValueError, AttributeError):
             message = None
         if not message:
