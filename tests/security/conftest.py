@@ -1,4 +1,5 @@
-"""Fixtures of the security suites: one live gunicorn server per module that asks for it."""
+"""Fixtures of the security suites: one live gunicorn server shared by the hostile suite, the
+slow-client test and the soak (starting one costs seconds; the fault tests start their own)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import pytest
 from tests.security.live import serving
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live(built_dist, root, tmp_path_factory):
-    """``serve()`` under gunicorn (one web worker, fair use off) on a free loopback port."""
+    """``serve()`` under gunicorn (two web workers, 5 s query limit, fair use off) on a free port."""
     log = tmp_path_factory.mktemp("live") / "serve.log"
-    with serving(root, built_dist, log, workers=1, fair_use_budget=0.0) as server:
+    with serving(root, built_dist, log, workers=2, fair_use_budget=0.0, query_timeout=5.0) as server:
         yield server

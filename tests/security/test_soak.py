@@ -21,9 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.security.hostile import request, violations
-from tests.security.live import serving
 
-SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "20"))
+SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "12"))
 SOAK_CLIENTS = int(os.environ.get("SOAK_CLIENTS", "8"))
 #: growth of the server's resident memory (web worker + query workers) tolerated over the soak
 MAX_GROWTH_MB = 150
@@ -54,58 +53,56 @@ def _rss_mb(pids: list[int]) -> float:
 
 
 @pytest.mark.slow
-def test_soak(built_dist, root, tmp_path):
+def test_soak(live):
     """SOAK_CLIENTS clients for SOAK_SECONDS: no broken promise, same answers throughout, flat memory."""
-    with serving(root, built_dist, tmp_path / "serve.log", workers=2, fair_use_budget=0.0,
-                 query_timeout=5.0) as live:
-        for path in PAGES:  # warm-up, so memory is measured after first renders and caches
-            request(live.port, "GET", path)
-        start_rss = _rss_mb(live.web_workers() + live.query_workers())
-        statuses: Counter = Counter()
-        problems: list = []
-        digests: set = set()
-        lock = threading.Lock()
-        stop_at = time.monotonic() + SOAK_SECONDS
+    for path in PAGES:  # warm-up, so memory is measured after first renders and caches
+        request(live.port, "GET", path)
+    start_rss = _rss_mb(live.web_workers() + live.query_workers())
+    statuses: Counter = Counter()
+    problems: list = []
+    digests: set = set()
+    lock = threading.Lock()
+    stop_at = time.monotonic() + SOAK_SECONDS
 
-        def client(seed: int):
-            """One client's loop of mixed requests."""
-            rnd = random.Random(seed)
-            while time.monotonic() < stop_at:
-                roll = rnd.random()
-                if roll < 0.55:
-                    answer = request(live.port, "GET", rnd.choice(PAGES), headers={"Accept": "text/html"})
-                elif roll < 0.85:
-                    answer = request(live.port, "GET", "/sparql?" + urllib.parse.urlencode({"query": MEMBERS}),
-                                     headers={"Accept": "application/sparql-results+json"})
-                    if answer.status == 200:
-                        rows = json.loads(answer.body)["results"]["bindings"]
-                        with lock:
-                            digests.add(hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest())
-                elif roll < 0.98:
-                    method, target = rnd.choice(HOSTILE)
-                    answer = request(live.port, method, target)
-                else:
-                    answer = request(live.port, "POST", "/sparql", body=urllib.parse.urlencode({"query": EXPLOSIVE}).encode(),
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
-                with lock:
-                    statuses[answer.status] += 1
-                    found = violations(answer)
-                    if found:
-                        problems.append((found, answer.status, answer.body[:200]))
+    def client(seed: int):
+        """One client's loop of mixed requests."""
+        rnd = random.Random(seed)
+        while time.monotonic() < stop_at:
+            roll = rnd.random()
+            if roll < 0.55:
+                answer = request(live.port, "GET", rnd.choice(PAGES), headers={"Accept": "text/html"})
+            elif roll < 0.85:
+                answer = request(live.port, "GET", "/sparql?" + urllib.parse.urlencode({"query": MEMBERS}),
+                                 headers={"Accept": "application/sparql-results+json"})
+                if answer.status == 200:
+                    rows = json.loads(answer.body)["results"]["bindings"]
+                    with lock:
+                        digests.add(hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest())
+            elif roll < 0.98:
+                method, target = rnd.choice(HOSTILE)
+                answer = request(live.port, method, target)
+            else:
+                answer = request(live.port, "POST", "/sparql", body=urllib.parse.urlencode({"query": EXPLOSIVE}).encode(),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+            with lock:
+                statuses[answer.status] += 1
+                found = violations(answer)
+                if found:
+                    problems.append((found, answer.status, answer.body[:200]))
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(SOAK_CLIENTS)]
-        began = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=SOAK_SECONDS + 120)
-        elapsed = time.monotonic() - began
-        end_rss = _rss_mb(live.web_workers() + live.query_workers())
-        total = sum(statuses.values())
-        print(f"\nsoak: {SOAK_CLIENTS} clients, {elapsed:.0f} s, {total} requests ({total / elapsed:.0f}/s), "
-              f"statuses {dict(sorted(statuses.items()))}, memory {start_rss:.0f} -> {end_rss:.0f} MiB")
-        assert not problems, problems[:5]
-        assert total > SOAK_CLIENTS * 10
-        assert len(digests) == 1, "the same query gave different answers during the soak"
-        assert end_rss - start_rss < MAX_GROWTH_MB, (start_rss, end_rss)
-        assert request(live.port, "GET", "/health").status == 200
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(SOAK_CLIENTS)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=SOAK_SECONDS + 120)
+    elapsed = time.monotonic() - began
+    end_rss = _rss_mb(live.web_workers() + live.query_workers())
+    total = sum(statuses.values())
+    print(f"\nsoak: {SOAK_CLIENTS} clients, {elapsed:.0f} s, {total} requests ({total / elapsed:.0f}/s), "
+          f"statuses {dict(sorted(statuses.items()))}, memory {start_rss:.0f} -> {end_rss:.0f} MiB")
+    assert not problems, problems[:5]
+    assert total > SOAK_CLIENTS * 10
+    assert len(digests) == 1, "the same query gave different answers during the soak"
+    assert end_rss - start_rss < MAX_GROWTH_MB, (start_rss, end_rss)
+    assert request(live.port, "GET", "/health").status == 200
