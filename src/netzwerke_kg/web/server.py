@@ -80,6 +80,9 @@ def _url_host(host: str) -> str:
 
 #: bytes of the request line on top of max_request_bytes: method, path, the other parameters, version
 REQUEST_LINE_SLACK = 8192
+#: what gevent patches: everything but os and signal, so fork/waitpid stay the kernel's own (the
+#: query pool forks and reaps its workers itself; gevent's SIGCHLD reaping made each kill wait 5 s)
+GEVENT_PATCH = {"os": False, "signal": False, "subprocess": False}
 #: seconds a client has to send a request's headers (and an idle keep-alive connection is kept)
 HEADER_SECONDS = 5
 #: open connections one gunicorn worker process holds at most (gevent: one greenlet each)
@@ -123,7 +126,14 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
 
 def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> int:
     """Run gunicorn with the app factory in-process."""
+    from gevent import monkey
     from gunicorn.app.base import BaseApplication
+
+    # Patch before the app is built (preload_app builds it here, in the master): every lock,
+    # condition, event and thread the app makes (the query pool and its spawner) is then a gevent
+    # one, in every process forked from here. Patched only in the worker, as gunicorn does by
+    # default, the pool's spawner would be a real thread signalling gevent events: a hang.
+    monkey.patch_all(**GEVENT_PATCH)
 
     class Application(BaseApplication):
         """gunicorn's custom application: our options, our factory."""
@@ -163,6 +173,14 @@ def _post_fork(server, worker) -> None:
 
 class GeventWorker(_ggevent.GeventWorker):
     """gunicorn's gevent worker with two changes made in the worker process, before it serves."""
+
+    def patch(self):
+        """gunicorn's patching, with GEVENT_PATCH (the master is already patched the same way)."""
+        from gevent import monkey, socket
+
+        monkey.patch_all(**GEVENT_PATCH)
+        self.sockets = [socket.socket(s.FAMILY, socket.SOCK_STREAM, fileno=s.sock.detach())
+                        for s in self.sockets]
 
     def init_process(self):
         """Lift gunicorn's request-line ceiling to our limit and give its own refusals our shape."""
