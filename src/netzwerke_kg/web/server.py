@@ -4,10 +4,10 @@ gunicorn is driven through its documented custom-application API
 (https://docs.gunicorn.org/en/stable/custom.html, ``gunicorn.app.base.BaseApplication``): the app
 is built once in the master (``preload_app``) and forked; each web worker then starts its own query
 workers (``post_fork``). Web workers are gevent workers (``GeventWorker`` below): a connection
-costs a greenlet, so slow clients cost sockets, not threads. gevent's monkey-patching happens in
-each worker before it serves (gunicorn's ``GeventWorker.patch``), after the app was built; the
-query pool (threading.Condition, select, pipes) works under it: waiting for a free query worker
-or for an answer yields to other connections (tests/security/test_slow_clients.py,
+costs a greenlet, so slow clients cost sockets, not threads. gevent patches the master before the
+app is built (GEVENT_PATCH: not os, signal or subprocess), so the query pool's locks, conditions,
+events and spawner thread are gevent ones in every worker: waiting for a free query worker or for
+an answer yields to other connections (tests/security/test_slow_clients.py,
 tests/test_live_server.py).
 """
 
