@@ -180,7 +180,8 @@ def test_a_chunked_body_over_the_cap_is_413_never_cut_and_run(live):
 def test_did_you_mean_is_bounded_for_long_slugs(live):
     """A 4,000-character slug on the 404 page (6 s of CPU in issue #8) is answered in well under a second of work."""
     slug = "ab-" * 1333
-    answer = judged(request(live.port, "GET", f"/page/city/{slug}"), status=404, within=3.0)
+    answer = judged(request(live.port, "GET", f"/page/city/{slug}", headers={"Accept": "text/html"}),
+                    status=404, within=3.0)
     assert b"<html" in answer.body.lower()
 
 
@@ -209,7 +210,7 @@ CORPUS = [
     ("GET", "/sparql?query=%FF%FE", {}, None, {400}),
     ("GET", "/sparql?query=ASK%20%7B%7D&query=ASK%20%7B%7D", {}, None, {400}),
     ("GET", "/sparql?query=ASK%20%7B%7D%00", {}, None, {400}),
-    ("GET", "/sparql?query=ASK%7B%7D&format=../../etc/passwd", {}, None, {406}),
+    ("GET", "/sparql?query=ASK%7B%7D&format=../../etc/passwd", {}, None, {400, 406}),
     ("GET", "/sparql?query=ASK%7B%7D", {"Accept": "x/" + "y" * 5000}, None, {406}),
     ("GET", "/sparql?query=ASK%7B%7D", {"Accept": ",".join(["a/b;q=0.1"] * 300)}, None, {406, 431}),
     ("GET", "/sparql?query=" + urllib.parse.quote("SELECT * WHERE { " + "{" * 3000 + "}" * 3000 + " }"), {}, None,
