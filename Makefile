@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: help venv test serve build validate stats bench bench-scale clean
+.PHONY: help venv test serve build validate stats bench bench-scale clean soak
 
 # apt-get needs root; anyone else goes through sudo
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -49,6 +49,10 @@ bench: $(STAMP)  ## side-by-side HTTP benchmarks with wrk (~10 min; BENCH_QUICK=
 bench-scale: $(STAMP)  ## scale run on synthetic data at 10^3..10^6 triples (long; SIZES="1000 10000") → bench/results/scale.*
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.scale $(if $(SIZES),--sizes $(SIZES))
+
+soak: $(STAMP)  ## the security suites with a 5-minute, 16-client soak and 400 generated cases per hostile test
+	SOAK_SECONDS=$${SOAK_SECONDS:-300} SOAK_CLIENTS=$${SOAK_CLIENTS:-16} HOSTILE_EXAMPLES=$${HOSTILE_EXAMPLES:-400} \
+		$(BIN)/python -m pytest tests/security -q -s $(PYTEST_ARGS)
 
 clean:  ## remove the virtualenv, dist/ and caches
 	rm -rf $(VENV) dist .pytest_cache test-artefacts

@@ -7,6 +7,7 @@ there), or on ``--root DIR``.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from netzwerke_kg import __version__
 
 #: exit codes shared by validate and build
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+#: build only: the disk filled up (ENOSPC/EDQUOT) or the output could not be written otherwise
+EXIT_NO_SPACE, EXIT_UNWRITABLE = 3, 4
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("build", parents=[common], help="validate, then write dist/ atomically",
                          description="Validate the sources and write the dumps, VoID/DCAT, checksums "
                                      "and manifest into a fresh directory that replaces --out "
-                                     "atomically. Refuses (exit 1) on SHACL violations.")
+                                     "atomically. Refuses (exit 1) on SHACL violations; exit 2: unreadable "
+                                     "input, 3: the disk is full, 4: the output cannot be written. On any "
+                                     "failure the previous --out is left as it was.")
     p.add_argument("--out", type=Path, default=None, help="output directory (default: ROOT/dist)")
     p.add_argument("--base-iri", default=None, help="publish under this base IRI instead of the canonical one")
     p.set_defaults(func=cmd_build)
@@ -131,7 +136,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """``build``: validate, then write dist/ atomically; exit 1 on violations, 2 on unreadable input."""
+    """``build``: validate, then write dist/ atomically; exit 1 on violations, 2 on unreadable input,
+    3 when the disk is full, 4 when the output cannot be written."""
     from netzwerke_kg.kg.build import BuildRefused, InvalidBaseIRI, build
     from netzwerke_kg.kg.sources import SourceError
 
@@ -148,6 +154,16 @@ def cmd_build(args) -> int:
     except KeyboardInterrupt:
         print(f"interrupted: {out} left unchanged", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # Writing failed half-way: the build wrote into a temporary directory, removed again, so
+        # the previous release is untouched. Say so plainly instead of a traceback.
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            print(f"error: no space left on the device while writing {out} ({exc.strerror}); "
+                  f"{out} left unchanged. Free some space and build again.", file=sys.stderr)
+            return EXIT_NO_SPACE
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot write{where}: {exc.strerror or exc}; {out} left unchanged.", file=sys.stderr)
+        return EXIT_UNWRITABLE
     print(result.summary())
     return EXIT_OK
 

@@ -23,6 +23,10 @@ LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:nam
 #: properties that tie an n-ary resource (membership, participation, twinning, claim) to its parts
 PART_PROPERTIES = ("org:member", "org:organization", "nkg:participant", "nkg:participatesIn",
                    "nkg:partner", "nkg:founded")
+#: characters of a "did you mean" text (and of each label) compared; longer ones are cut
+NEAREST_MAX_CHARS = 64
+#: the similarity (difflib ratio) a "did you mean" suggestion must exceed
+NEAREST_CUTOFF = 0.3
 #: properties that date an event
 DATE_PROPERTIES = ("schema:startDate", "schema:foundingDate", "schema:endDate", "schema:dissolutionDate")
 
@@ -338,16 +342,25 @@ SELECT ?s ?label WHERE {{
 SELECT ?s ?label WHERE {{
   ?s rdfs:label|skos:prefLabel|skos:altLabel ?label . FILTER(isIRI(?s) && STRSTARTS(STR(?s), {string_literal(self.base)}))
 }}""")
-        needle = text.lower().replace("-", " ")
+        # Bounded cost (a 4,000-character slug took 6 s): the text and each label are cut to
+        # NEAREST_MAX_CHARS, the text is analysed once (set_seq2, as difflib's docs advise for one
+        # sequence against many), and the cheap upper bounds skip pairs that cannot reach the cut-off.
+        needle = text.lower().replace("-", " ")[:NEAREST_MAX_CHARS]
+        matcher = difflib.SequenceMatcher(None)
+        matcher.set_seq2(needle)
         scored: dict = {}
         for r in rows:
             slug = str(r["s"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ").lower()
-            score = max(difflib.SequenceMatcher(None, needle, str(r["label"]).lower()).ratio(),
-                        difflib.SequenceMatcher(None, needle, slug).ratio())
+            score = 0.0
+            for candidate in (str(r["label"]).lower()[:NEAREST_MAX_CHARS], slug[:NEAREST_MAX_CHARS]):
+                matcher.set_seq1(candidate)
+                floor = max(score, NEAREST_CUTOFF)
+                if matcher.real_quick_ratio() > floor and matcher.quick_ratio() > floor:
+                    score = max(score, matcher.ratio())
             if score > scored.get(r["s"], (0, None))[0]:
                 scored[r["s"]] = (score, r["label"])
         best = sorted(scored.items(), key=lambda kv: (-kv[1][0], str(kv[0])))[:limit]
-        return [{"iri": s, "label": label, "score": score} for s, (score, label) in best if score > 0.3]
+        return [{"iri": s, "label": label, "score": score} for s, (score, label) in best if score > NEAREST_CUTOFF]
 
     # --- home page figures --------------------------------------------------------------------
 

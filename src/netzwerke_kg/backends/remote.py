@@ -14,9 +14,12 @@ import http.client
 import math
 import socket
 import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
 
 from netzwerke_kg.backends import results
 from netzwerke_kg.backends.base import (
+    AnswerTooLargeError,
     Backend,
     BackendUnavailableError,
     QuerySyntaxError,
@@ -29,6 +32,10 @@ from netzwerke_kg.namespaces import graph_iri, prefixes
 
 #: seconds the local syntax check may take (it runs on an empty store, see _check_syntax)
 SYNTAX_CHECK_SECONDS = 2.0
+#: media types that carry SPARQL JSON results (SPARQL 1.1 Query Results JSON §4; plain JSON as sent by some engines)
+JSON_TYPES = ("application/sparql-results+json", "application/json")
+#: media types that carry a Turtle graph (N-Triples is a subset of Turtle)
+TURTLE_TYPES = ("text/turtle", "application/x-turtle", "application/turtle", "application/n-triples", "text/plain")
 
 
 class RemoteEndpointError(BackendUnavailableError):
@@ -110,46 +117,85 @@ class RemoteBackend(QueryRunner, Backend):
         sw = self._wrapper(sparql, info, default_graphs, named_graphs, timeout)
         graph = info.is_graph
         sw.setReturnFormat(TURTLE if graph else JSON)
-        raw = self._call(sw, timeout)
+        media, body = self._call(sw, timeout)
         if graph:
-            return self._graph_answer(raw, max_rows)
-        data = raw if isinstance(raw, dict) else {}
-        if "boolean" in data:
-            return {"form": "ASK", "boolean": bool(data["boolean"])}
-        variables = list(data.get("head", {}).get("vars", []))
-        bindings, truncated = results.capped(data.get("results", {}).get("bindings", []), max_rows)
-        rows = [tuple(results.from_json_binding(b[v]) if v in b else None for v in variables) for b in bindings]
+            self._expect(media, TURTLE_TYPES, info.form)
+            return self._graph_answer(body, max_rows)
+        self._expect(media, JSON_TYPES, info.form)
+        return self._results_answer(body, info.form, max_rows)
+
+    def _expect(self, media: str, offered: tuple[str, ...], form: str) -> None:
+        """Refuse an answer in a media type that cannot carry a ``form`` result (502, not "no results")."""
+        if media not in offered:
+            raise RemoteEndpointError(
+                f"The endpoint {self.endpoint} answered a {form} query with {media or 'no Content-Type'}, "
+                f"not with {' or '.join(offered)}; its answer cannot be read.")
+
+    def _results_answer(self, body: bytes, form: str, max_rows) -> dict:
+        """Read SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/) strictly."""
+        import json
+
+        try:
+            data = json.loads(body)
+            if not isinstance(data, dict):
+                raise ValueError("the answer is not a JSON object")
+            if form == "ASK" or (form is None and "boolean" in data):
+                if not isinstance(data.get("boolean"), bool):
+                    raise ValueError("an ASK answer needs a boolean member")
+                return {"form": "ASK", "boolean": data["boolean"]}
+            variables = data["head"]["vars"]
+            bindings = data["results"]["bindings"]
+            if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
+                raise ValueError("head.vars is not a list of names")
+            if not isinstance(bindings, list) or not all(isinstance(b, dict) for b in bindings):
+                raise ValueError("results.bindings is not a list of objects")
+            bindings, truncated = results.capped(bindings, max_rows)
+            rows = [tuple(results.from_json_binding(b[v]) if v in b else None for v in variables)
+                    for b in bindings]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            # Foreign data: any shape error in it is the endpoint's fault, said as a 502.
+            raise RemoteEndpointError(
+                f"The endpoint {self.endpoint} sent malformed SPARQL JSON results ({_describe(exc)}).") from None
         return {"form": "SELECT", "vars": variables, "rows": rows, "truncated": truncated}
 
-    def _graph_answer(self, raw, max_rows) -> dict:
+    def _graph_answer(self, data: bytes, max_rows) -> dict:
         """Parse a Turtle answer into neutral triples, deduplicated and capped."""
         import pyoxigraph as ox
 
-        data = raw if isinstance(raw, bytes) else str(raw).encode()
         try:
             parsed = ox.parse(data, format=ox.RdfFormat.TURTLE)  # lazy: SyntaxError while iterating
             triples, truncated = results.unique_triples(parsed, max_rows)
-        except SyntaxError as exc:
+        except (SyntaxError, ValueError) as exc:
             raise RemoteEndpointError(f"The endpoint {self.endpoint} sent unreadable Turtle: {exc}") from None
         return {"form": "GRAPH", "triples": triples, "truncated": truncated}
 
-    def _call(self, sw, timeout: float):
-        """Send the request, translating transport failures into backend errors."""
-        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
-
+    def _call(self, sw, timeout: float) -> tuple[str, bytes]:
+        """Send the request SPARQLWrapper built; the answer's media type and body (read up to the byte
+        cap), with transport failures translated into backend errors."""
+        # SPARQLWrapper builds the protocol request (method, Accept, dataset parameters); it is sent
+        # by our own opener, which follows redirects only on the engine's host (_SameHostRedirects).
+        request = sw._createRequest()
+        cap = self.settings.max_answer_bytes
         try:
-            return sw.query().convert()
-        except QueryBadFormed as exc:
-            raise QuerySyntaxError(f"The endpoint rejected the query: {_short(exc)}") from None
-        except SPARQLWrapperException as exc:
-            raise RemoteEndpointError(f"The SPARQL endpoint {self.endpoint} failed: {_short(exc)}") from None
+            with _OPENER.open(request, timeout=max(1, math.ceil(timeout))) as response:
+                media = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
+                body = response.read(cap + 1 if cap else -1)
+        except _OffHostRedirect as exc:
+            raise RemoteEndpointError(
+                f"The SPARQL endpoint {self.endpoint} redirected to {exc.location}, another host; "
+                "the redirect was not followed.") from None
+        except urllib.error.HTTPError as exc:
+            detail = _short(exc.read(2000).decode("utf-8", "replace")) if exc.fp else ""
+            if exc.code == 400:
+                raise QuerySyntaxError(f"The endpoint rejected the query: {detail}") from None
+            raise RemoteEndpointError(
+                f"The SPARQL endpoint {self.endpoint} answered HTTP {exc.code}"
+                + (f": {detail}" if detail else ".")) from None
         except (TimeoutError, socket.timeout):
             raise QueryTimeoutError(
                 f"The query was stopped after {timeout:g} s (the time limit of this endpoint): "
                 f"{self.endpoint} did not answer in time."
             ) from None
-        except urllib.error.HTTPError as exc:
-            raise RemoteEndpointError(f"The SPARQL endpoint {self.endpoint} answered HTTP {exc.code}.") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):
                 raise QueryTimeoutError(
@@ -159,13 +205,19 @@ class RemoteBackend(QueryRunner, Backend):
                 f"The SPARQL endpoint {self.endpoint} cannot be reached ({exc.reason}). "
                 "Try again later; this server reconnects by itself."
             ) from None
-        except (ConnectionError, http.client.HTTPException, OSError) as exc:
+        except http.client.HTTPException as exc:  # a status line or body that breaks HTTP itself
+            raise RemoteEndpointError(
+                f"The SPARQL endpoint {self.endpoint} sent a broken HTTP answer ({_describe(exc)}).") from None
+        except (ConnectionError, OSError) as exc:
             raise BackendUnavailableError(
-                f"The SPARQL endpoint {self.endpoint} cannot be reached ({exc}). "
+                f"The SPARQL endpoint {self.endpoint} cannot be reached ({_describe(exc)}). "
                 "Try again later; this server reconnects by itself."
             ) from None
-        except ValueError as exc:  # convert() on a body that is not what the Content-Type says
-            raise RemoteEndpointError(f"The endpoint {self.endpoint} sent an unreadable answer: {exc}") from None
+        if cap and len(body) > cap:
+            raise AnswerTooLargeError(
+                f"The endpoint {self.endpoint} sent an answer larger than {cap} bytes "
+                "(the answer size limit of this endpoint); narrow the query down (LIMIT).")
+        return media, body
 
     def ping(self) -> dict:
         """Health: the endpoint answers ``ASK {}`` within a few seconds."""
@@ -176,7 +228,9 @@ class RemoteBackend(QueryRunner, Backend):
         try:
             sw = self._wrapper("ASK {}", inspect_query("ASK {}"), None, None, min(5.0, self.settings.query_timeout))
             sw.setReturnFormat(JSON)
-            self._call(sw, 5.0)
+            media, body = self._call(sw, 5.0)
+            self._expect(media, JSON_TYPES, "ASK")
+            self._results_answer(body, "ASK", None)
         except BackendUnavailableError as exc:
             return {"ok": False, "backend": self.name, "endpoint": self.endpoint, "detail": str(exc)}
         except QueryTimeoutError:
@@ -191,7 +245,37 @@ class RemoteBackend(QueryRunner, Backend):
         self._syntax.close()
 
 
-def _short(exc: Exception) -> str:
-    """The first lines of an exception message (SPARQLWrapper appends whole response bodies)."""
+def _short(exc) -> str:
+    """The first 500 characters of a message or response body, whitespace folded."""
     text = " ".join(str(exc).split())
     return text[:500]
+
+
+def _describe(exc: BaseException) -> str:
+    """An exception as 'Type: message', short."""
+    text = _short(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class _OffHostRedirect(Exception):
+    """The endpoint redirected to another scheme, host or port."""
+
+    def __init__(self, location: str):
+        """Remember where the endpoint wanted to send us."""
+        super().__init__(location)
+        self.location = location[:300]
+
+
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme, host and port: the engine may move a path, but it
+    must not send our server to fetch from anywhere else (SSRF)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        """The redirected request when it stays on the engine's origin; else raise _OffHostRedirect."""
+        if urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+            raise _OffHostRedirect(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+#: the opener every remote request goes through (same-host redirects only)
+_OPENER = urllib.request.build_opener(_SameHostRedirects)

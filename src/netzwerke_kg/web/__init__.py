@@ -25,10 +25,10 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     app.extensions["netzwerke_kg.backend"] = backend or create_backend(settings)
 
     # Imported on use: importing one web module (say web.iris) need not load every blueprint.
-    from netzwerke_kg.web import browse, caching, dumps, errors, i18n, meta, resources, security, sparql
+    from netzwerke_kg.web import browse, caching, dumps, errors, fairuse, i18n, meta, resources, security, sparql
 
     errors.register(app)
-    for module in (sparql, resources, browse, dumps, meta):
+    for module in (sparql, resources, browse, dumps, meta, fairuse):
         app.register_blueprint(module.bp)
     from netzwerke_kg.web import releases  # /releases, /cite (#13)
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     if settings.trust_proxy:
         # Honour X-Forwarded-For/Proto/Host/Prefix only when told a trusted proxy is in front;
         # outermost, so the response cache keys on the host and scheme the client used.
+        # security.py's Host check (inside it) then sees the forwarded host.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)

@@ -1,14 +1,23 @@
 """``netzwerke-kg serve``: build dist/ when needed, then run the app under gunicorn (or Flask's debug server).
 
 gunicorn is driven through its documented custom-application API
-(https://docs.gunicorn.org/en/stable/custom.html, ``gunicorn.app.base.BaseApplication``): each
-worker calls the app factory, so each builds its own backend (and its own query workers).
+(https://docs.gunicorn.org/en/stable/custom.html, ``gunicorn.app.base.BaseApplication``): the app
+is built once in the master (``preload_app``) and forked; each web worker then starts its own query
+workers (``post_fork``). Web workers are gevent workers (``GeventWorker`` below): a connection
+costs a greenlet, so slow clients cost sockets, not threads. gevent patches the master before the
+app is built (GEVENT_PATCH: not os, signal or subprocess), so the query pool's locks, conditions,
+events and spawner thread are gevent ones in every worker: waiting for a free query worker or for
+an answer yields to other connections (tests/security/test_slow_clients.py,
+tests/test_live_server.py).
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import sys
+
+import gunicorn.workers.ggevent as _ggevent
 
 from netzwerke_kg.config import Settings
 
@@ -69,37 +78,69 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+#: bytes of the request line on top of max_request_bytes: method, path, the other parameters, version
+REQUEST_LINE_SLACK = 8192
+#: what gevent patches: everything but os and signal, so fork/waitpid stay the kernel's own (the
+#: query pool forks and reaps its workers itself; gevent's SIGCHLD reaping made each kill wait 5 s)
+GEVENT_PATCH = {"os": False, "signal": False, "subprocess": False}
+#: seconds a client has to send a request's headers (and an idle keep-alive connection is kept)
+HEADER_SECONDS = 5
+#: open connections one gunicorn worker process holds at most (gevent: one greenlet each)
+WORKER_CONNECTIONS = 1000
+
+
+def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict:
+    """The gunicorn settings ``serve`` runs with (https://docs.gunicorn.org/en/stable/settings.html)."""
+    return {
+        "bind": f"{_url_host(host) if ':' in host else host}:{port}",
+        "workers": max(1, workers),
+        # gevent, not threads: a connection costs a greenlet, not a thread, so slow clients
+        # (one header line every few seconds, "slowloris") hold a socket each and cannot take every
+        # thread away from normal requests. The query workers (backends/pool.py: threading.Condition,
+        # select, subprocess pipes) run unchanged under gevent's monkey-patching, which makes those
+        # calls cooperative; tests/security/test_slow_clients.py proves both.
+        "worker_class": GeventWorker,
+        "worker_connections": WORKER_CONNECTIONS,
+        # SPARQL clients send long GETs: accept request lines as long as the published limit
+        # (the app itself answers 413 above settings.max_request_bytes, as the service description says).
+        "limit_request_line": settings.max_request_bytes + REQUEST_LINE_SLACK,
+        # Longer than the query timeout, so our 503 arrives before gunicorn kills a worker.
+        "timeout": int(settings.query_timeout) + 30,
+        # gunicorn's async workers give a request's headers this long to arrive (base_async runs
+        # the parser under gevent.Timeout(keepalive)): a client that has not finished its headers
+        # by then is disconnected, so a slow client holds its socket for seconds, not for ever.
+        # It is also how long an idle keep-alive connection is kept.
+        "keepalive": HEADER_SECONDS,
+        # The app (and the release's store) is built once in the master, then forked:
+        # every web worker and every query worker shares the store copy-on-write.
+        "preload_app": True,
+        "post_fork": _post_fork,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        # gunicorn 23+ opens a control socket at one fixed path per user; two servers
+        # (or a test run next to `make serve`) would fight over it, and we do not use it.
+        "control_socket_disable": True,
+    }
+
+
 def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> int:
     """Run gunicorn with the app factory in-process."""
+    from gevent import monkey
     from gunicorn.app.base import BaseApplication
+
+    # Patch before the app is built (preload_app builds it here, in the master): every lock,
+    # condition, event and thread the app makes (the query pool and its spawner) is then a gevent
+    # one, in every process forked from here. Patched only in the worker, as gunicorn does by
+    # default, the pool's spawner would be a real thread signalling gevent events: a hang.
+    monkey.patch_all(**GEVENT_PATCH)
 
     class Application(BaseApplication):
         """gunicorn's custom application: our options, our factory."""
 
         def load_config(self):
-            """Pass bind, workers and timeouts to gunicorn."""
-            options = {
-                "bind": f"{_url_host(host) if ':' in host else host}:{port}",
-                "workers": max(1, workers),
-                # Threads, not sync workers: a request waiting on a slow query (in a query worker
-                # process, see backends/pool.py) must not hold the whole gunicorn worker, so cheap
-                # requests keep being answered while an expensive one runs to its timeout.
-                "worker_class": "gthread",
-                "threads": 4,
-                # Longer than the query timeout, so our 503 arrives before gunicorn kills a worker.
-                "timeout": int(settings.query_timeout) + 30,
-                "accesslog": "-",
-                "errorlog": "-",
-                "loglevel": "info",
-                # gunicorn 23+ opens a control socket at one fixed path per user; two servers
-                # (or a test run next to `make serve`) would fight over it, and we do not use it.
-                "control_socket_disable": True,
-                # The app (and the release's store) is built once in the master, then forked:
-                # every web worker and every query worker shares the store copy-on-write.
-                "preload_app": True,
-                "post_fork": _post_fork,
-            }
-            for key, value in options.items():
+            """Pass bind, workers, worker class and limits to gunicorn."""
+            for key, value in gunicorn_options(settings, host, port, workers).items():
                 if key in self.cfg.settings:  # older gunicorn has no control socket
                     self.cfg.set(key, value)
 
@@ -128,3 +169,43 @@ def _post_fork(server, worker) -> None:
     """gunicorn hook, in each new web worker: start its own query workers, forked from it."""
     for app in _APPS:
         app.extensions["netzwerke_kg.backend"].after_fork()
+
+
+class GeventWorker(_ggevent.GeventWorker):
+    """gunicorn's gevent worker with two changes made in the worker process, before it serves."""
+
+    def patch(self):
+        """gunicorn's patching, with GEVENT_PATCH (the master is already patched the same way)."""
+        from gevent import monkey, socket
+
+        monkey.patch_all(**GEVENT_PATCH)
+        self.sockets = [socket.socket(s.FAMILY, socket.SOCK_STREAM, fileno=s.sock.detach())
+                        for s in self.sockets]
+
+    def init_process(self):
+        """Lift gunicorn's request-line ceiling to our limit and give its own refusals our shape."""
+        import gunicorn.http.message
+        import gunicorn.util
+
+        # gunicorn clamps limit_request_line to MAX_REQUEST_LINE (8190) unless it is 0 (unbounded);
+        # we want a bound, and the published one.
+        gunicorn.http.message.MAX_REQUEST_LINE = max(gunicorn.http.message.MAX_REQUEST_LINE,
+                                                     self.cfg.limit_request_line)
+        # gunicorn answers what it refuses before the app sees it (bad request line, malformed
+        # chunk, header limits) with an HTML page without our headers: answer those in the app's
+        # JSON error shape, with CSP, CORS and nosniff like every other refusal.
+        gunicorn.util.write_error = write_error
+        super().init_process()
+
+
+def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's refusal (status, reason, message) as our JSON error body with our headers."""
+    from gunicorn.util import write_nonblock
+
+    from netzwerke_kg.web.security import refusal_headers
+
+    body = json.dumps({"error": reason, "status": status_int, "message": mesg}).encode()
+    head = [f"HTTP/1.1 {status_int} {reason}", "Connection: close",
+            "Content-Type: application/json", f"Content-Length: {len(body)}"]
+    head += [f"{name}: {value}" for name, value in refusal_headers().items()]
+    write_nonblock(sock, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)

@@ -23,6 +23,7 @@ from netzwerke_kg.backends.limits import inspect_query
 from netzwerke_kg.formats import FormatError
 from netzwerke_kg.kg import dumps
 from netzwerke_kg.namespaces import SD, prefixes
+from netzwerke_kg.web import fairuse
 from netzwerke_kg.web.errors import RequestError, error_response, status_for
 from netzwerke_kg.web.examples import editor_context
 
@@ -156,12 +157,13 @@ def _answer(sparql: str, params: dict):
     link = url_for("sparql.endpoint", _external=True) + "#max-rows"
     started = time.monotonic()
     try:
-        result = backend.query(
-            sparql, media,
-            default_graph_uris=tuple(params.get("default-graph-uri", [])),
-            named_graph_uris=tuple(params.get("named-graph-uri", [])),
-            link=link,
-        )
+        with fairuse.charged():  # untrusted text: charged to the client's budget (429 beyond it)
+            result = backend.query(
+                sparql, media,
+                default_graph_uris=tuple(params.get("default-graph-uri", [])),
+                named_graph_uris=tuple(params.get("named-graph-uri", [])),
+                link=link,
+            )
     except BackendError as exc:
         _log(info.form, status_for(exc), None, started, backend, error=type(exc).__name__)
         raise
@@ -292,6 +294,9 @@ def _build_service_description(ep: str) -> set:
         # SPARQL 1.1 Query §4.1.1.1 / RFC 3986 §5.1: the base a query without BASE resolves against
         ("base-iri", URIRef(settings.base_iri), "base IRI",
          "Relative IRIs in a query without a BASE declaration resolve against this IRI."),
+        ("fair-use", Literal(str(settings.fair_use_budget), datatype=XSD.decimal), "fair-use budget",
+         f"Seconds of query time one client may spend per {settings.fair_use_window:g} s (0: no budget); "
+         "beyond it 429 with Retry-After. See /fair-use."),
     ]
     for frag, value, label, comment in limits:
         node = URIRef(f"{ep}#{frag}")
