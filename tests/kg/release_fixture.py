@@ -38,7 +38,7 @@ PREFIXES = """\
 CITIES = {"rostock": ("Rostock", "Q2861", "de"), "kemi": ("Kemi", "Q207736", "fi"),
           "gdansk": ("Gdańsk", "Q1792", "pl"), "turku": ("Turku", "Q38511", "fi")}
 COORDINATES = {"rostock": ("54.0887", "12.1405"), "kemi": ("65.7364", "24.5637"),
-               "gdansk": ("54.3520", "18.6466"), "turku": ("60.4518", "22.2666")}
+               "gdansk": ("54.352", "18.6466"), "turku": ("60.4518", "22.2666")}
 
 
 def data_ttl(edition: int) -> str:
@@ -100,7 +100,7 @@ claim:ubc-member-count-2025 a nkg:Claim ;
 #: the triples edition 2 adds, all in the named graph of data/ubc.ttl
 CHANGE_ADDED = PREFIXES + """
 city:kemi geo:lat "65.7364"^^xsd:decimal ; geo:long "24.5637"^^xsd:decimal .
-city:gdansk geo:lat "54.3520"^^xsd:decimal ; geo:long "18.6466"^^xsd:decimal .
+city:gdansk geo:lat "54.352"^^xsd:decimal ; geo:long "18.6466"^^xsd:decimal .
 city:turku geo:lat "60.4518"^^xsd:decimal ; geo:long "22.2666"^^xsd:decimal .
 claim:ubc-member-count-2025 a nkg:Claim ;
     rdf:subject network:union-of-the-baltic-cities ; rdf:predicate nkg:memberCount ;

@@ -31,6 +31,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import FOAF, RDF, SH, XSD
 
+from netzwerke_kg.kg import dumps
 from netzwerke_kg.namespaces import ORG, SCHEMA, nkg
 
 #: table name -> (class local to its namespace, title); in the order they are listed
@@ -176,6 +177,19 @@ def columns_for(shapes: Graph, cls: URIRef, triples: set, prefixes: Mapping[str,
     return instances, columns
 
 
+def _one_form(term):
+    """A literal in the one lexical form every dump and answer uses (kg.dumps: canonical XSD
+    values, lower-case language tags), so the tables round-trip to the dumps' triples."""
+    if not isinstance(term, Literal):
+        return term
+    if term.language:
+        return Literal(str(term), lang=term.language.lower())
+    if term.datatype is not None and term.datatype not in (XSD.string, RDF.langString):
+        return Literal(dumps.canonical(str(term), str(term.datatype)), datatype=term.datatype,
+                       normalize=False)
+    return term
+
+
 def table_csv(instances: set, columns: list[Column], triples: set) -> bytes:
     """The CSV (RFC 4180, UTF-8, CRLF) of one table: ``id`` then the columns, one row per instance."""
     values: dict = defaultdict(list)
@@ -217,7 +231,7 @@ def table_metadata(name: str, title: str, cls: URIRef, columns: list[Column], li
 def tables(shapes: Graph, triples: Iterable, prefixes: Mapping[str, str], base: str,
            licence: str, dataset: str) -> dict[str, bytes]:
     """Every table file of the release: CSV, CSVW metadata per table, and datapackage.json."""
-    triples = set(triples)
+    triples = {(s, p, _one_form(o)) for s, p, o in triples}
     files: dict[str, bytes] = {}
     resources = []
     for name, (cls_name, title) in TABLES.items():
