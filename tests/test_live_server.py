@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -17,7 +15,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
-from tests.support.ports import free_port
+from tests.security.live import serving as live_serving
 
 NKG = "https://w3id.org/netzwerke-kg/"
 MEMBERS = f"""PREFIX org: <http://www.w3.org/ns/org#>
@@ -29,39 +27,8 @@ ORDER BY ?member"""
 def serving(root, dist, log, *, workers: int = 2, query_timeout: float = 10.0, env: dict | None = None):
     """`serve()` under gunicorn on a free loopback port, as `make serve` runs it; yields the base URL.
     ``env`` adds environment variables (e.g. PYTHONHASHSEED) to the server's."""
-    port = free_port()
-    code = (
-        "import sys; from pathlib import Path; from netzwerke_kg.config import Settings; "
-        "from netzwerke_kg.web.server import serve; "
-        f"sys.exit(serve(Settings(root=Path({str(root)!r}), dist=Path({str(dist)!r}), "
-        f"query_timeout={query_timeout!r}), host='127.0.0.1', port={port}, workers={workers}))"
-    )
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {})})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"serve exited: {log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"serve did not come up: {log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()  # by PID: gunicorn's master stops its workers, which stop their query workers
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with live_serving(root, dist, log, workers=workers, env=env, query_timeout=query_timeout) as live:
+        yield live.base
 
 
 @pytest.fixture(scope="module")

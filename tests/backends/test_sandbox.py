@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -105,50 +106,48 @@ DOUBLING = ('SELECT (STRLEN(?x30) AS ?n) WHERE { BIND(REPEAT("a", 1024) AS ?x0) 
 DOUBLING = DOUBLING.replace('REPEAT("a", 1024)', '"' + "a" * 1024 + '"')
 
 
+@contextmanager
+def embedded(built_dist, root, **settings):
+    """An embedded backend with these settings (one query worker) and a test client of its app."""
+    s = Settings(root=root, dist=built_dist, query_workers=1, **settings)
+    b = EmbeddedBackend(s)
+    try:
+        yield b, create_app(s, b).test_client()
+    finally:
+        b.close()
+
+
 def test_memory_cap_stops_the_query_with_a_clear_503_and_the_worker_is_replaced(built_dist, root):
     """A query doubling a string until it needs gigabytes: 503 naming the limit; the next query works."""
-    settings = Settings(root=root, dist=built_dist, query_timeout=20, query_workers=1, query_memory_mb=256)
-    b = EmbeddedBackend(settings)
-    try:
-        client = create_app(settings, b).test_client()
+    with embedded(built_dist, root, query_timeout=20, query_memory_mb=256) as (_, client):
         r = client.get("/sparql", query_string={"query": DOUBLING})
         assert r.status_code == 503, r.data[:300]
         assert "256 MiB" in json.loads(r.data)["message"]
-        ok = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
-        assert ok.status_code == 200
-    finally:
-        b.close()
+        assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
+def concatenation(parts: int) -> str:
+    """A query whose one answer is ``parts`` kilobytes of one literal."""
+    return 'SELECT ?x WHERE { BIND(CONCAT(' + ", ".join(['"' + "b" * 1000 + '"'] * parts) + ') AS ?x) }'
 
 
 def test_answers_over_the_byte_cap_are_refused_with_413(built_dist, root):
     """max_answer_bytes counts bytes, not rows: one long literal is enough."""
-    settings = Settings(root=root, dist=built_dist, query_workers=1, max_answer_bytes=50_000)
-    b = EmbeddedBackend(settings)
-    try:
-        client = create_app(settings, b).test_client()
-        big = 'SELECT ?x WHERE { BIND(CONCAT(' + ", ".join(['"' + "b" * 1000 + '"'] * 60) + ') AS ?x) }'
-        r = client.get("/sparql", query_string={"query": big})
+    with embedded(built_dist, root, max_answer_bytes=50_000) as (_, client):
+        r = client.get("/sparql", query_string={"query": concatenation(60)})
         assert r.status_code == 413
         assert "50,000 bytes" in json.loads(r.data)["message"]
-        small = client.get("/sparql", query_string={"query": big.replace("* 60", "* 2").replace(
-            ", ".join(['"' + "b" * 1000 + '"'] * 60), ", ".join(['"' + "b" * 1000 + '"'] * 2))})
-        assert small.status_code == 200
-    finally:
-        b.close()
+        assert client.get("/sparql", query_string={"query": concatenation(2)}).status_code == 200
 
 
 def test_a_large_answer_crosses_the_pipe_whole(built_dist, root):
     """A 20 MB answer arrives complete (read into one buffer, not by repeated concatenation)."""
-    settings = Settings(root=root, dist=built_dist, query_workers=1, max_answer_bytes=100_000_000)
-    b = EmbeddedBackend(settings)
-    try:
+    with embedded(built_dist, root, max_answer_bytes=100_000_000) as (b, _):
         lit = '"' + "c" * 10_000 + '"'
         q = ("SELECT ?x WHERE { VALUES ?i { " + " ".join(str(i) for i in range(2000)) + " } BIND(CONCAT("
              + lit + ", STR(?i)) AS ?x) }")
         result = b.query(q, "text/csv")
         assert result.rows == 2000 and len(result.body) > 20_000_000
-    finally:
-        b.close()
 
 
 def test_query_workers_die_with_their_web_worker(built_dist, root, tmp_path):

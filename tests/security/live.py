@@ -6,6 +6,7 @@ process ids they need (the gunicorn master; its web workers; their query workers
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -59,8 +60,9 @@ def alive(pid: int) -> bool:
 
 
 @contextmanager
-def serving(root: Path, dist: Path, log: Path, *, workers: int = 1, **settings):
-    """``serve()`` under gunicorn on a free loopback port with these Settings fields; yields a Live."""
+def serving(root: Path, dist: Path, log: Path, *, workers: int = 1, env: dict | None = None, **settings):
+    """``serve()`` under gunicorn on a free loopback port with these Settings fields; yields a Live.
+    ``env`` adds environment variables (e.g. PYTHONHASHSEED) to the server's."""
     port = free_port()
     fields = ", ".join(f"{k}={v!r}" for k, v in settings.items())
     code = (
@@ -70,7 +72,8 @@ def serving(root: Path, dist: Path, log: Path, *, workers: int = 1, **settings):
         f"host='127.0.0.1', port={port}, workers={workers}))"
     )
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -93,4 +96,5 @@ def serving(root: Path, dist: Path, log: Path, *, workers: int = 1, **settings):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
             proc.wait()

@@ -70,7 +70,16 @@ class EmbeddedBackend(QueryRunner, Backend):
         self.pool.start()
 
     def ping(self) -> dict:
-        """Health: a sandboxed worker answers and reports the store and its confinement."""
+        """Health: a sandboxed worker answers and reports the store and its confinement.
+
+        When every worker is busy with a query, the node is still healthy (pages answer from the
+        in-process store; queries wait their turn): that is said, and no worker is waited for, so
+        a load balancer does not take a busy node out of rotation.
+        """
+        if self.pool.busy:
+            return {"ok": True, "backend": self.name, "detail": "every query worker is busy; pages answer",
+                    "quads": len(self.store), "graphs": len(self.graphs), "workers": self.pool.size,
+                    "workers_busy": self.pool.size, "workers_killed": self.pool.killed}
         try:
             info = self.pool.ping(timeout=min(5.0, self.settings.query_timeout))
         except BackendError as exc:

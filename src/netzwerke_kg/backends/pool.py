@@ -339,6 +339,12 @@ class WorkerPool:
         """The ready frame of an idle worker (quads, graphs, confinement), proving one can answer."""
         return self.call({"op": "ping"}, timeout, ready_timeout=timeout)
 
+    @property
+    def busy(self) -> bool:
+        """True when every worker is running a query (a ping would have to wait for one)."""
+        with self._cond:
+            return self._owner == os.getpid() and not self._idle
+
     def _acquire(self, deadline: float, timeout: float) -> Worker:
         """Borrow an idle worker, waiting until ``deadline``."""
         with self._cond:
