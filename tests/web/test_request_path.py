@@ -66,6 +66,7 @@ def test_a_new_release_never_serves_an_old_answer_or_an_old_etag(rebuilt):
         client = new_app.test_client()
         fresh = client.get(PAGE)
         assert b"Rostock Neuer Name" in fresh.data
+        assert b'id="changes"' in fresh.data  # "changed in release …" (#13), from the held releases
         assert fresh.headers["ETag"] != old.headers["ETag"]
         revalidated = client.get(PAGE, headers={"If-None-Match": old.headers["ETag"]})
         assert revalidated.status_code == 200 and b"Rostock Neuer Name" in revalidated.data

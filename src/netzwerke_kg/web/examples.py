@@ -51,6 +51,7 @@ GRAPH_FORMATS = {
 #: The editor script's UI strings: key -> English phrase, handed to the script in the page
 #: language (web/i18n.py translates them like every other string of the site).
 SCRIPT_STRINGS = {
+    "cite": "Cite this result",
     "running": "Running…",
     "rows": "rows",
     "row": "row",
@@ -213,15 +214,20 @@ def url_for_static(filename: str) -> str:
     return url_for("static", filename=filename)
 
 
-def _completions_url() -> str | None:
-    """The URL of the completion list (web/browse.py), or None when the app has no such route."""
+def _route_url(endpoint: str) -> str | None:
+    """The URL of a route of the app, or None when the app has no such route."""
     from flask import url_for
     from werkzeug.routing import BuildError
 
     try:
-        return url_for("browse.completions")
+        return url_for(endpoint)
     except BuildError:
         return None
+
+
+def _completions_url() -> str | None:
+    """The URL of the completion list (web/browse.py), or None when the app has no such route."""
+    return _route_url("browse.completions")
 
 
 def _formats(table: dict) -> list[dict]:
@@ -260,6 +266,8 @@ def editor_context(query: str | None, fmt: str | None) -> dict:
         "atlas": url_for_static("vendor/world-atlas/countries-110m.json"),
         # autocompletion: the release's own IRIs and labels, fetched when the editor first needs them
         "completions": _completions_url(),
+        # "cite this result": a permalink pinning query, release, format and the answer's hash (#13)
+        "cite": _route_url("releases.cite"),
     }
     return {
         "editor": data,

@@ -552,6 +552,10 @@ _DE.update({
     "Answer": "Antwort",
     "Approximate": "Ungefähr",
     "Cite": "Zitieren",
+    "Cite this result": "Dieses Ergebnis zitieren",
+    "Changes": "Änderungen",
+    "Changed in release {release}": "Geändert in Release {release}",
+    "{added} triples added, {removed} removed": "{added} Tripel hinzugefügt, {removed} entfernt",
     "Cited by": "Zitiert von",
     "Cities and regions": "Städte und Regionen",
     "Cities and regions that are or were members of at least ``min`` networks, with how many.":

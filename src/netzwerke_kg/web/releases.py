@@ -154,6 +154,7 @@ def all_releases() -> list[dict]:
     return [describe_release(d, dirs[i + 1] if i + 1 < len(dirs) else None) for i, d in enumerate(dirs)]
 
 
+@bp.app_template_global("changed_in")
 def changed_in(iri: str) -> list[dict]:
     """The held releases in which triples about ``iri`` (as subject or object) were added or removed.
 

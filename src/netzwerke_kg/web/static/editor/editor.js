@@ -310,6 +310,15 @@
       li.appendChild(a);
       frag.appendChild(li);
     });
+    if (DATA.cite) {
+      var citeItem = document.createElement("li");
+      var cite = document.createElement("a");
+      cite.className = "cite-link";
+      cite.href = DATA.cite + "?" + new URLSearchParams({ query: fullQuery(), format: formatSelect.value }).toString();
+      cite.textContent = DATA.strings.cite;
+      citeItem.appendChild(cite);
+      frag.appendChild(citeItem);
+    }
     downloads.replaceChildren(frag);
     var url = shareUrl();
     shareInput.value = url;
