@@ -3,14 +3,11 @@
 Hypothesis builds queries from the fragments that tricked lexers before (quotes, long strings,
 \\u escapes, comments, IRIs that might be ``<`` operators, glued keywords) around a SERVICE. Each
 query the check accepts is then run by pyoxigraph *without* the sandbox, in this process, with
-every SERVICE target pointing at a local listener that closes each connection at once: a
-connection there is a query the check misread.
+every SERVICE target pointing at a local listener (tests/security/hostile.py): a connection
+there is a query the check misread.
 """
 
 from __future__ import annotations
-
-import socket
-import threading
 
 import pyoxigraph as ox
 import pytest
@@ -19,32 +16,10 @@ from hypothesis import strategies as st
 
 from netzwerke_kg.backends.base import QueryRefusedError, QuerySyntaxError
 from netzwerke_kg.backends.limits import check_query, inspect_query
+from tests.security.hostile import Listener
 
 
-class ClosingListener:
-    """Counts connections to a loopback port and closes each at once (the engine fails fast)."""
-
-    def __init__(self):
-        """Listen on a free port in the background."""
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.count = 0
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self):
-        """Accept and close."""
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.count += 1
-            conn.close()
-
-
-LISTENER = ClosingListener()
+LISTENER = Listener()  # counts connections, answers at once, closes
 URL = f"http://127.0.0.1:{LISTENER.port}/x"
 FRAGMENTS = [
     "SERVICE", "service", "SeRvIcE", "SILENT", "SERVICE:x", "SERVICESILENT", "SERVICE?e", "SERVICE<" + URL + ">",
@@ -65,12 +40,12 @@ def test_what_the_check_accepts_never_reaches_a_service(parts):
         check_query(inspect_query(query))
     except (QueryRefusedError, QuerySyntaxError):
         return
-    before = LISTENER.count
+    before = len(LISTENER.connections)
     try:
         list(ox.Store().query(query))
     except (SyntaxError, OSError, RuntimeError, ValueError):
         pass
-    assert LISTENER.count == before, query
+    assert len(LISTENER.connections) == before, query
 
 
 @pytest.mark.parametrize("query", [
