@@ -190,9 +190,10 @@ def verify(directory: Path) -> dict:
                 f"{path} does not match its checksum in SHA256SUMS (expected {digest[:16]}…, "
                 f"found {actual[:16]}…): the file was changed or damaged after the build. "
                 "Refusing to serve it; rebuild with `netzwerke-kg build`.")
-    if hashlib.sha256(_listing_without_manifest(listing)).hexdigest() != _manifest(directory).get("release"):
+    manifest = _manifest(directory)
+    if hashlib.sha256(_listing_without_manifest(listing)).hexdigest() != manifest.get("release"):
         raise CorruptRelease(f"{directory}/manifest.json names another release than its files.")
-    return _manifest(directory)
+    return manifest
 
 
 def _listing_without_manifest(listing: str) -> bytes:

@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from flask import Flask, Response, current_app, g, request
 from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
 
-from netzwerke_kg.web.dumps import DOWNLOAD_MAX_AGE, issued_datetime, load_manifest
+from netzwerke_kg.web.dumps import DOWNLOAD_MAX_AGE, issued_datetime
 
 #: max-age (seconds) of pages and query answers: an hour, so a new release shows up soon
 PAGE_MAX_AGE = 3600
@@ -150,8 +150,12 @@ def register(app: Flask) -> None:
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_MAX_AGE
     settings = app.config["SETTINGS"]
     # The app serves one release (kg.release.pin): its id is fixed for the app's life.
-    release = (read_manifest(settings.dist_dir) or {}).get("release")
+    manifest = read_manifest(settings.dist_dir) or {}
+    release = manifest.get("release")
     app.config["RELEASE"] = release
+    issued = issued_datetime(manifest)
+    # Last-Modified of every answer (the build time), formatted once, not per request
+    app.config["LAST_MODIFIED"] = http_date(issued) if issued is not None else None
     cache = None
     if settings.cache_bytes:
         cache = ResponseCache(settings.cache_bytes, app.wsgi_app, release)
@@ -169,7 +173,8 @@ def variant_key(environ: dict, release: str) -> str:
     in front of Flask and the hooks inside it compute the same value.
     """
     cookie = environ.get("HTTP_COOKIE", "")
-    lang = _LANG_COOKIE.search(cookie).group(1) if "lang=" in cookie and _LANG_COOKIE.search(cookie) else ""
+    found = _LANG_COOKIE.search(cookie) if "lang=" in cookie else None
+    lang = found.group(1) if found else ""
     encoding = environ.get("HTTP_ACCEPT_ENCODING", "")
     gzip_ok = "gzip" in encoding and parse_accept_header(encoding)["gzip"] > 0
     parts = (release, environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", environ.get("SERVER_NAME", "")),
@@ -211,9 +216,8 @@ def precondition() -> Response | None:
         response.vary.update(VARY)  # every cacheable view varies on these and on nothing else
         response.cache_control.public = True
         response.cache_control.max_age = PAGE_MAX_AGE
-        issued = issued_datetime(load_manifest())
-        if issued is not None:
-            response.headers["Last-Modified"] = http_date(issued)
+        if current_app.config["LAST_MODIFIED"]:
+            response.headers["Last-Modified"] = current_app.config["LAST_MODIFIED"]
         response.from_cache = True
         return response
     return None
@@ -254,10 +258,9 @@ def _validated(response: Response) -> Response:
         response.cache_control.public = True
         response.cache_control.max_age = STATIC_MAX_AGE if long_lived else PAGE_MAX_AGE
 
-    manifest = load_manifest()
-    issued = issued_datetime(manifest)
-    if issued is not None and "Last-Modified" not in response.headers:
-        response.headers["Last-Modified"] = http_date(issued)
+    last_modified = current_app.config["LAST_MODIFIED"]
+    if last_modified and "Last-Modified" not in response.headers:
+        response.headers["Last-Modified"] = last_modified
 
     compress = _should_gzip(response)
     needs_body = response.get_etag()[0] is None and getattr(request, "variant_key", None) is None
